@@ -412,7 +412,7 @@ const struct cvm_snp_chain_result *cvm_snp_chain_check(struct cvm_snp_ctx *c, co
 							enum cvm_snp_signer signer, struct cvm_verdict *v)
 {
 	struct cache_entry *e;
-	cvm_autoverdict struct cvm_verdict tmp;
+	cvm_autoverdict struct cvm_verdict tmp = { 0 };
 
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		e = &c->cache[i];
