@@ -267,7 +267,7 @@ static int x509_verify(const struct cvm_snp_ctx *c, const struct cvm_snp_chain_c
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
 	if (sk_X509_num(chain) != 3 || X509_cmp(sk_X509_value(chain, 1), cc->ask) != 0 ||
 	    X509_cmp(sk_X509_value(chain, 2), cc->ark) != 0) {
-		snprintf(why, size, "the chain did not go leaf → ASK → ARK");
+		snprintf(why, size, "the chain did not go leaf -> ASK -> ARK");
 		goto out;
 	}
 	rc = 0;
@@ -398,7 +398,7 @@ static void compute(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
 	if (verify_ok) {
 		char when[32];
 		cvm_attest_format_time(c->at_time, when);
-		cvm_verdict_add(v, "snp.chain", CVM_CHECK_PASS, "%s ← %s ← ARK (%s), RSA-PSS, valid at %s", leaf_name,
+		cvm_verdict_add(v, "snp.chain", CVM_CHECK_PASS, "%s <- %s <- ARK (%s), RSA-PSS, valid at %s", leaf_name,
 				signer == CVM_SNP_SIGNER_VLEK ? "ASVK" : "ASK", cvm_snp_product_name(res->product),
 				when);
 	}
