@@ -12,11 +12,11 @@
 
 #include <json-c/json.h>
 #include <seccomp.h>
-#include <selinux/selinux.h>
 
 #include "cvm_fileio.h"
 #include "kvm_probe.h"
 #include "launch_prepare.h"
+#include "svirt_host.h"
 
 static json_object *section(bool available, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -68,16 +68,29 @@ static json_object *probe_emulator(const struct cvm_hostcfg *cfg)
 	return o;
 }
 
+/* The selinux module's probe (mode, policy, virt contexts), plus the
+ * "available"/"detail" pair every section has. */
 static json_object *probe_selinux(void)
 {
-	json_object *o;
-	int enforce;
+	struct cvm_svirt_host h;
+	json_object *o, *usable = NULL;
+	char detail[512];
 
-	if (is_selinux_enabled() <= 0)
-		return section(false, "SELinux is not enabled in this kernel (no selinuxfs)");
-	enforce = security_getenforce();
-	o = section(true, "SELinux %s", enforce == 1 ? "enforcing" : "permissive");
-	json_object_object_add(o, "enforcing", json_object_new_boolean(enforce == 1));
+	cvm_svirt_host_probe(&h);
+	o = cvm_svirt_host_json(&h);
+	if (!o)
+		return section(false, "out of memory");
+	json_object_object_get_ex(o, "svirt_usable", &usable);
+	if (json_object_get_boolean(usable))
+		snprintf(detail, sizeof(detail), "SELinux %s, policy %s; guests run as %s:cA,cB",
+			 cvm_svirt_host_state(&h), h.policy_type, h.domain_context);
+	else if (h.enabled)
+		snprintf(detail, sizeof(detail), "SELinux %s, but sVirt is unusable: %s",
+			 cvm_svirt_host_state(&h), h.why);
+	else
+		snprintf(detail, sizeof(detail), "%s", h.why);
+	json_object_object_add(o, "available", json_object_new_boolean(json_object_get_boolean(usable)));
+	json_object_object_add(o, "detail", json_object_new_string(detail));
 	return o;
 }
 

@@ -28,6 +28,7 @@
 #include "spawn.h"
 #include "state.h"
 #include "supervise.h"
+#include "svirt_launch.h"
 
 struct launch {
 	const struct cvm_hostcfg *cfg;
@@ -40,6 +41,7 @@ struct launch {
 	char record_path[PATH_MAX + 16];
 	struct cvm_argv argv;
 	int notify_fd;        /* --detach: tells the waiting parent how the start went */
+	struct cvm_launch_svirt svirt; /* SELinux decision, pair, labels */
 };
 
 static int read_uuid(char out[37])
@@ -88,7 +90,8 @@ static int claim(struct launch *l, cvm_err *err)
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "mkdir %s", l->st.run_dir);
 	if (l->st.uid && chown(l->st.run_dir, l->st.uid, l->st.gid) < 0)
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "chown %s", l->st.run_dir);
-	return 0;
+	/* still under the lock: the MCS pair is allocated with the name */
+	return cvm_launch_svirt_apply(&l->svirt, l->cfg, l->p, &l->st, err);
 }
 
 static void release(struct launch *l, FILE *log)
@@ -165,10 +168,19 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 		keep[n_keep++] = p->tap_fd;
 	plan.keep_fds = keep;
 	plan.n_keep_fds = n_keep;
+	plan.exec_label = l->svirt.exec_label;
+	/* files the launcher makes in the run dir carry the tenant's pair */
+	if (cvm_launch_svirt_create_begin(&l->svirt, err) < 0)
+		return -1;
 	logfd = open(l->log_path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (logfd < 0)
-		return cvm_err_sys(err, CVM_EXIT_FAILURE, "%s", l->log_path);
-	if (cvm_spawn_guest(&plan, l->argv.v, logfd, &sup->guest, err) < 0)
+	if (logfd < 0) {
+		cvm_err_sys(err, CVM_EXIT_FAILURE, "%s", l->log_path);
+		cvm_launch_svirt_create_end(&l->svirt);
+		return -1;
+	}
+	int spawned = cvm_spawn_guest(&plan, l->argv.v, logfd, &sup->guest, err);
+	cvm_launch_svirt_create_end(&l->svirt);
+	if (spawned < 0)
 		return -1;
 	l->st.guest_pid = sup->guest;
 	if (cvm_proc_start_time(sup->guest, &l->st.guest_start) < 0)
@@ -177,7 +189,8 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 		return -1;
 	if (wait_ready(l, sup, err) < 0)
 		return -1;
-	return 0;
+	/* the emulator's threads exist now: every one must carry the label */
+	return cvm_launch_svirt_verify(&l->svirt, sup->guest, err);
 }
 
 static void mark_stopping(void *opaque)
@@ -252,8 +265,10 @@ static int launch_supervise(struct launch *l, cvm_err *err)
 	if (claim(l, err) < 0 || start_guest(l, &sup, err) < 0)
 		goto fail;
 	l->st.status = CVM_TENANT_RUNNING;
-	if (cvm_state_save(l->cfg, &l->st, err) < 0 ||
-	    cvm_record_write(l->cfg, l->p, &l->st, &l->argv, &layers, l->record_path, sizeof(l->record_path), err) < 0)
+	if (cvm_state_save(l->cfg, &l->st, err) < 0)
+		goto fail;
+	layers.selinux = cvm_launch_svirt_record(&l->svirt, &l->st); /* the record takes it */
+	if (cvm_record_write(l->cfg, l->p, &l->st, &l->argv, &layers, l->record_path, sizeof(l->record_path), err) < 0)
 		goto fail;
 	if (l->p->accel_note[0])
 		fprintf(out, "cvm-launch: notice: %s\n", l->p->accel_note);
@@ -352,6 +367,12 @@ int cvm_launch_run(const struct cvm_hostcfg *cfg, const struct cvm_launch_opts *
 	l->o = o;
 	l->p = p;
 	l->notify_fd = -1;
+	/* selinux: require on a host that cannot confine exits here, before any change */
+	if (cvm_launch_svirt_decide(cfg, p->spec.selinux, &l->svirt, err) < 0) {
+		cvm_prepared_close(p);
+		free(l);
+		return err->exit_code;
+	}
 	rc = o->detach ? launch_detached(l, err) : launch_supervise(l, err);
 	cvm_prepared_close(p);
 	cvm_argv_free(&l->argv);

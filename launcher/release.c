@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cvm_fileio.h"
+#include "svirt_launch.h"
 #include "svirt_restore_hook.h"
 
 static int restore_one(const struct cvm_saved_label *l, cvm_err *err)
@@ -22,7 +23,11 @@ int cvm_tenant_release(const struct cvm_hostcfg *cfg, struct cvm_tenant_state *s
 	cvm_err e = { 0 };
 
 	for (size_t i = st->n_labels; i-- > 0;) {
-		if (restore_one(&st->labels[i], &e) < 0) {
+		struct cvm_saved_label l = st->labels[i];
+		/* content/shared images still used by another tenant keep their label */
+		if (l.relabeled && cvm_launch_svirt_in_use_elsewhere(cfg, st->name, l.path))
+			l.relabeled = false;
+		if (restore_one(&l, &e) < 0) {
 			if (log)
 				fprintf(log, "cvm-launch: tenant %s: %s\n", st->name, e.msg);
 			if (!first.msg[0])

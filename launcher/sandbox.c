@@ -10,6 +10,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <selinux/selinux.h>
+
 static __attribute__((noreturn, format(printf, 3, 4))) void fail(const struct cvm_sandbox_plan *plan,
 								 int step, const char *fmt, ...)
 {
@@ -62,6 +64,9 @@ void cvm_sandbox_exec(const struct cvm_sandbox_plan *plan, char *const argv[])
 	static char *const empty_env[] = { NULL };
 
 	close_fds(plan);
+	/* Same thread as execve (libselinux: the exec context is per thread). */
+	if (plan->exec_label && setexeccon_raw(plan->exec_label) < 0)
+		fail(plan, 4, "setexeccon_raw %s", plan->exec_label);
 	execve(plan->emulator, argv, empty_env);
 	fail(plan, 10, "execve %s", plan->emulator);
 }

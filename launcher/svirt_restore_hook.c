@@ -1,14 +1,18 @@
 #include "svirt_restore_hook.h"
 
-#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 
-#include <selinux/selinux.h>
+#include "svirt_label.h"
 
+/* The selinux module restores exactly the raw context recorded before the
+ * change; "" means the file had none, and the recorded label is removed. */
 int cvm_release_restore_label(const char *path, const char *context, cvm_err *err)
 {
-	if (!context[0])
-		return 0;
-	if (lsetfilecon_raw(path, context) < 0 && errno != ENOENT)
-		return cvm_err_sys(err, CVM_EXIT_FAILURE, "restore label %s on %s", context, path);
-	return 0;
+	struct cvm_svirt_saved s;
+
+	if (snprintf(s.path, sizeof(s.path), "%s", path) >= (int)sizeof(s.path) ||
+	    snprintf(s.context, sizeof(s.context), "%s", context) >= (int)sizeof(s.context))
+		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "saved label of %.200s is too long", path);
+	return cvm_svirt_restore(&s, err);
 }

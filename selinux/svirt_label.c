@@ -72,10 +72,12 @@ int cvm_svirt_restore(const struct cvm_svirt_saved *saved, cvm_err *err)
 {
 	int rc;
 
+	/* The recorded path is canonical: do not follow a symlink that
+	 * appeared there since. */
 	if (saved->context[0])
-		rc = setfilecon_raw(saved->path, saved->context);
+		rc = lsetfilecon_raw(saved->path, saved->context);
 	else
-		rc = removexattr(saved->path, XATTR_SELINUX);
+		rc = lremovexattr(saved->path, XATTR_SELINUX);
 	if (rc < 0 && errno != ENOENT && !(errno == ENODATA && !saved->context[0]))
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "restore label of %s to %s", saved->path,
 				   saved->context[0] ? saved->context : "(none)");

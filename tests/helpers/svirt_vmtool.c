@@ -14,6 +14,16 @@
  *                                        allocated by live labels alone, then
  *                                        exhaustion
  *
+ *   svirt_vmtool snapshot FILE PATH...   save the labels of PATHs
+ *   svirt_vmtool compare FILE            labels must equal the snapshot
+ *   svirt_vmtool launched STATE PROBE A B IMG_A IMG_B
+ *                                        two tenants started by the real
+ *                                        cvm-launch: supervisor domain, guest
+ *                                        labels (every thread), distinct
+ *                                        pairs, image labels, launch record,
+ *                                        and a process in A's label denied
+ *                                        B's image (and vice versa)
+ *
  * IMAGES holds tenant-a.img, tenant-b.img, shared.iso, shared-rw.img
  * (created by the test). Every check
  * prints "PASS: ..." or "FAIL: ..."; the last line is
@@ -36,6 +46,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
@@ -566,6 +578,180 @@ static int cmd_alloc_many(const char *statedir, const char *payload, int n, unsi
 	return finish(&c, "alloc-many");
 }
 
+
+/* ---- checks around the real cvm-launch ---- */
+
+static int cmd_snapshot(const char *file, int n, char **paths)
+{
+	FILE *f = fopen(file, "we");
+	char label[256];
+
+	if (!f)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		label_of(paths[i], label, sizeof(label));
+		fprintf(f, "%s\t%s\n", paths[i], label);
+		printf("snapshot: %s %s\n", paths[i], label);
+	}
+	return fclose(f) == 0 ? 0 : 1;
+}
+
+static int cmd_compare(const char *file)
+{
+	struct ctx c = {0};
+	struct saved_list l = {0};
+
+	if (load_saved(file, &l) < 0 || l.n == 0)
+		result(&c, false, "read snapshot %s", file);
+	for (size_t i = 0; i < l.n; i++)
+		expect_label(&c, l.v[i].path, l.v[i].context);
+	return finish(&c, "compare");
+}
+
+struct launched {
+	const char *name;
+	long sup_pid, guest_pid;
+	struct cvm_mcs_pair pair;
+	char pair_s[32];
+	struct cvm_svirt_contexts c;
+	char record_label[256];
+	char run_dir[PATH_MAX];
+};
+
+static long jint(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? (long)json_object_get_int64(v) : -1;
+}
+
+static const char *jstring(struct json_object *o, const char *k)
+{
+	struct json_object *v;
+
+	return json_object_object_get_ex(o, k, &v) ? json_object_get_string(v) : "";
+}
+
+static int load_json(const char *path, struct json_object **out)
+{
+	uint8_t *buf = NULL;
+	size_t len = 0;
+	cvm_err err = {0};
+
+	if (cvm_read_file(path, 1 << 20, &buf, &len, &err) < 0)
+		return -1;
+	*out = json_tokener_parse((char *)buf);
+	free(buf);
+	return *out ? 0 : -1;
+}
+
+static int load_launched(struct ctx *c, const char *statedir, struct launched *t)
+{
+	char path[PATH_MAX];
+	struct json_object *st = NULL, *rec = NULL, *sel;
+	cvm_err err = {0};
+
+	fmt(path, sizeof(path), "%s/tenants/%s/state.json", statedir, t->name);
+	if (load_json(path, &st) < 0) {
+		result(c, false, "%s: read %s", t->name, path);
+		return -1;
+	}
+	t->sup_pid = jint(st, "supervisor_pid");
+	t->guest_pid = jint(st, "guest_pid");
+	fmt(t->pair_s, sizeof(t->pair_s), "%.31s", jstring(st, "mcs"));
+	fmt(t->run_dir, sizeof(t->run_dir), "%.4000s", jstring(st, "run_dir"));
+	json_object_put(st);
+	bool ok = cvm_mcs_parse(t->pair_s, &t->pair) == 0 &&
+		  cvm_svirt_contexts_load(&t->pair, &t->c, &err) == 0;
+	result(c, ok, "%s: state holds MCS pair \"%s\"", t->name, t->pair_s);
+	if (!ok)
+		return -1;
+	fmt(path, sizeof(path), "%s/tenants/%s/record.json", statedir, t->name);
+	if (load_json(path, &rec) == 0 && json_object_object_get_ex(rec, "selinux", &sel))
+		fmt(t->record_label, sizeof(t->record_label), "%.255s", jstring(sel, "process_label"));
+	if (rec)
+		json_object_put(rec);
+	return 0;
+}
+
+static void proc_label(long pid, char *buf, size_t len)
+{
+	char path[64];
+
+	fmt(path, sizeof(path), "/proc/%ld/attr/current", pid);
+	FILE *f = fopen(path, "re");
+	buf[0] = '\0';
+	if (f) {
+		if (!fgets(buf, (int)len, f))
+			buf[0] = '\0';
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+static int cmd_launched(const char *statedir, const char *probe, const char *a, const char *b,
+			const char *img_a, const char *img_b)
+{
+	struct ctx c = {0};
+	struct launched t[2] = {{.name = a}, {.name = b}};
+	const char *imgs[2] = {img_a, img_b};
+	cvm_err err = {0};
+	char label[256];
+
+	for (int i = 0; i < 2; i++) {
+		struct launched *x = &t[i];
+		if (load_launched(&c, statedir, x) < 0)
+			return finish(&c, "launched");
+		proc_label(x->sup_pid, label, sizeof(label));
+		result(&c, strstr(label, ":cvm_launcher_t:") != NULL, "%s: supervisor %ld runs as %s",
+		       x->name, x->sup_pid, label);
+		int rc = cvm_svirt_verify_process("/proc", (pid_t)x->guest_pid, x->c.process, NULL, 0, &err);
+		result(&c, rc == 0, "%s: every thread of guest %ld runs as %s %s", x->name, x->guest_pid,
+		       x->c.process, rc == 0 ? "" : err.msg);
+		result(&c, strcmp(x->record_label, x->c.process) == 0,
+		       "%s: launch record's process_label is %s", x->name, x->record_label);
+		expect_label(&c, imgs[i], x->c.image);
+		expect_label(&c, x->run_dir, x->c.image);
+		/* The stand-in emulator logs, from inside svirt_t, whether it
+		 * could use its disk fds and read its kernel. */
+		char path[PATH_MAX], line[512];
+		fmt(path, sizeof(path), "%s/console.log", x->run_dir);
+		expect_label(&c, path, x->c.image);
+		FILE *f = fopen(path, "re");
+		int pass = 0, fail = 0;
+		while (f && fgets(line, sizeof(line), f)) {
+			printf("  %s| %s", x->name, line);
+			pass += strstr(line, "fake-qemu: PASS") != NULL;
+			fail += strstr(line, "fake-qemu: FAIL") != NULL;
+		}
+		if (f)
+			fclose(f);
+		result(&c, f && pass >= 4 && fail == 0,
+		       "%s: the emulator used its disks and kernel from svirt_t (%d ok, %d failed)",
+		       x->name, pass, fail);
+	}
+	result(&c, t[0].pair.lo != t[1].pair.lo || t[0].pair.hi != t[1].pair.hi,
+	       "the tenants' pairs differ (%s, %s)", t[0].pair_s, t[1].pair_s);
+	/* A process in each tenant's label, as a guest that took over its
+	 * emulator would be: its own image is fine, the other's is EACCES. */
+	for (int i = 0; i < 2; i++) {
+		struct guest g;
+		char *argv[] = {(char *)probe, "--own", (char *)imgs[i], "--deny", (char *)imgs[1 - i], NULL};
+		if (spawn(t[i].c.process, argv, &g) < 0) {
+			result(&c, false, "spawn probe: %s", strerror(errno));
+			continue;
+		}
+		close(g.in);
+		g.in = -1;
+		result(&c, guest_report(&g), "a process in %s's label is denied %s's image", t[i].name,
+		       t[1 - i].name);
+		int st = 0;
+		close(g.out);
+		waitpid(g.pid, &st, 0);
+	}
+	return finish(&c, "launched");
+}
+
 static int cmd_env(const char *want_enforce)
 {
 	struct ctx c = {0};
@@ -594,6 +780,25 @@ int main(int argc, char **argv)
 	if (argc == 7 && strcmp(argv[1], "alloc-many") == 0)
 		return cmd_alloc_many(argv[2], argv[3], atoi(argv[4]), (unsigned)atoi(argv[5]),
 				      (unsigned)atoi(argv[6]));
+	if (argc >= 4 && strcmp(argv[1], "snapshot") == 0)
+		return cmd_snapshot(argv[2], argc - 3, argv + 3);
+	if (argc >= 3 && strcmp(argv[1], "cat") == 0) {
+		/* the launcher's own files, which the driver's domain may not read */
+		for (int i = 2; i < argc; i++) {
+			FILE *f = fopen(argv[i], "re");
+			char line[1024];
+			printf("--- %s%s\n", argv[i], f ? "" : " (missing)");
+			while (f && fgets(line, sizeof(line), f))
+				fputs(line, stdout);
+			if (f)
+				fclose(f);
+		}
+		return 0;
+	}
+	if (argc == 3 && strcmp(argv[1], "compare") == 0)
+		return cmd_compare(argv[2]);
+	if (argc == 8 && strcmp(argv[1], "launched") == 0)
+		return cmd_launched(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
 	fprintf(stderr, "usage: svirt_vmtool env 0|1 | tenants IMAGES STATE RUN PAYLOAD | "
 			"alloc-many STATE PAYLOAD N MIN MAX\n");
 	return 2;

@@ -20,7 +20,7 @@ vm_require() {
 	VM_PP=$CVM_BUILD_DIR/policy/selinux/module/cvm_launcher.pp
 	[ -f "$VM_PP" ] || vm_skip "policy module not built ($VM_PP; needs selinux-policy-dev)"
 	local h
-	for h in svirt_vmtool svirt_guest_probe; do
+	for h in svirt_vmtool svirt_guest_probe svirt_fake_qemu; do
 		[ -x "$CVM_TEST_HELPERS/$h" ] || vm_skip "helper $h not built"
 	done
 }
@@ -67,7 +67,7 @@ vm_build_rootfs() {
 	VM_ROOT=$VM_WORK/rootfs
 	r=$VM_ROOT
 	rm -rf "$r"
-	mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run/cvm-launch,etc/cvmtest} \
+	mkdir -p "$r"/{bin,sbin,usr/bin,usr/sbin,proc,sys,dev,tmp,run/cvm-launch/lib,etc/cvmtest} \
 		"$r"/etc/selinux/default/policy "$r"/var/lib/libvirt/images/cvmtest \
 		"$r"/var/lib/cvm-launch/{vmtool,alloc} "$r"/usr/lib/cvm-test
 	cp "$(command -v busybox)" "$r/bin/busybox"
@@ -83,8 +83,11 @@ vm_build_rootfs() {
 	vm_install "$CVM_TEST_HELPERS/svirt_vmtool" /usr/lib/cvm-test/svirt_vmtool
 	vm_install "$CVM_TEST_HELPERS/svirt_guest_probe" /usr/bin/qemu-system-x86_64  # qemu_exec_t
 	# Images with distinct content; setfiles gives them virt_image_t.
-	for a in tenant-a tenant-b shared-rw; do echo "disk $a" >"$r/var/lib/libvirt/images/cvmtest/$a.img"; done
-	echo "iso" >"$r/var/lib/libvirt/images/cvmtest/shared.iso"
+	local img=$r/var/lib/libvirt/images/cvmtest
+	for a in tenant-a tenant-b shared-rw launch-a launch-b; do echo "disk $a" >"$img/$a.img"; done
+	echo "iso" >"$img/shared.iso"
+	echo "not a kernel" >"$img/vmlinuz"
+	vm_install_launcher
 	# Policy, contexts and config for load_policy/setfiles/libselinux.
 	local pr=$VM_WORK/polroot/etc/selinux/default
 	cp "$VM_POLICY" "$r/etc/selinux/default/policy/"
@@ -95,6 +98,37 @@ vm_build_rootfs() {
 	mknod -m 600 "$r/dev/console" c 5 1
 	mknod -m 666 "$r/dev/null" c 1 3
 	(cd "$r" && find . | cpio -o -H newc --quiet) | gzip -1 >"$VM_WORK/initrd.gz"
+}
+
+# The real cvm-launch (when built): /usr/bin/cvm-launch gets
+# cvm_launcher_exec_t from the module's file contexts; the stand-in
+# emulator is qemu_exec_t (test.fc). Specs and host config in /etc/cvm-launch.
+vm_install_launcher() {
+	local r=$VM_ROOT
+	[ -n "${CVM_LAUNCH:-}" ] && [ -x "$CVM_LAUNCH" ] || return 0
+	vm_install "$CVM_LAUNCH" /usr/bin/cvm-launch
+	vm_install "$CVM_TEST_HELPERS/svirt_fake_qemu" /usr/lib/cvm-test/fake-qemu
+	mkdir -p "$r/etc/cvm-launch"
+	local extra=""
+	if [ -d "$CVM_SOURCE_DIR/policy/seccomp" ]; then
+		mkdir -p "$r/usr/share/cvm-launcher/policy"
+		cp -a "$CVM_SOURCE_DIR/policy/seccomp" "$r/usr/share/cvm-launcher/policy/"
+		extra=', "seccomp_policy_dir": "/usr/share/cvm-launcher/policy/seccomp"'
+	fi
+	printf '{"emulator": "/usr/lib/cvm-test/fake-qemu"%s}\n' "$extra" >"$r/etc/cvm-launch/host.json"
+	local t img=/var/lib/libvirt/images/cvmtest
+	for t in a b; do
+		cat >"$r/etc/cvm-launch/tenant-$t.json" <<JSON
+{"name": "tenant-$t", "kernel": "$img/vmlinuz", "accel": "tcg", "memory_mib": 64,
+ "disks": [{"path": "$img/launch-$t.img"}, {"path": "$img/shared.iso", "readonly": true}],
+ "selinux": "require"}
+JSON
+	done
+	# tenant-c asks for tenant-a's disk while tenant-a runs: refused.
+	cat >"$r/etc/cvm-launch/tenant-c.json" <<JSON
+{"name": "tenant-c", "kernel": "$img/vmlinuz", "accel": "tcg", "memory_mib": 64,
+ "disks": [{"path": "$img/launch-a.img"}], "selinux": "require"}
+JSON
 }
 
 # Boot; console into $VM_WORK/console.log. $1: 1 = enforcing, 0 = permissive.
