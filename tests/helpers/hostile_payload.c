@@ -1,0 +1,252 @@
+/* A hostile "emulator": what a guest that took over its QEMU process would
+ * try. Run as the tenant's emulator under the full sandbox.
+ *
+ *   hostile_payload RUN_DIR attempt NAME [ARG]   one attempt (see table)
+ *   hostile_payload RUN_DIR idle MS THREADS      start THREADS threads, sleep
+ *   hostile_payload RUN_DIR true                 exit 0 (benchmark payload)
+ *
+ * Before each attempt it appends "attempt NAME" to RUN_DIR/payload.log (and
+ * fsyncs), so the test can prove the attempt was made even when the kernel
+ * kills the process on the syscall. If the syscall returns, it logs
+ * "NAME: denied errno=E" and exits 0, or "NAME: SUCCEEDED" and exits 1. The
+ * seccomp policy kills fork, so every attempt runs in its own launch: a
+ * killed attempt shows up as SIGSYS in the supervisor's wait status. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/ptrace.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define X32_SYSCALL_BIT 0x40000000
+
+static int logfd = -1;
+
+__attribute__((format(printf, 1, 2))) static void logline(const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+
+	if (n > 0 && logfd >= 0) {
+		if (write(logfd, buf, (size_t)n) != n)
+			_exit(3);
+		fsync(logfd);
+	}
+}
+
+static long a_ptrace(const char *arg)
+{
+	return ptrace(PTRACE_ATTACH, (pid_t)(arg ? atoi(arg) : 1), NULL, NULL);
+}
+
+static long a_mount(const char *arg)
+{
+	return mount("none", arg ? arg : "/tmp", "tmpfs", 0, NULL);
+}
+
+static long a_unshare(const char *arg)
+{
+	return unshare(CLONE_NEWUSER | CLONE_NEWNS);
+}
+
+static long a_setns(const char *arg)
+{
+	int fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	return setns(fd >= 0 ? fd : 0, 0);
+}
+
+static long a_setuid(const char *arg)
+{
+	return setuid(0);
+}
+
+static long a_capset(const char *arg)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { ~0u, ~0u, ~0u }, { ~0u, ~0u, ~0u } };
+	return syscall(SYS_capset, &h, d);
+}
+
+static long a_kexec(const char *arg)
+{
+	return syscall(SYS_kexec_load, 0UL, 0UL, NULL, 0UL);
+}
+
+static long a_bpf(const char *arg)
+{
+	union bpf_attr attr;
+	memset(&attr, 0, sizeof(attr));
+	attr.map_type = BPF_MAP_TYPE_ARRAY;
+	attr.key_size = 4;
+	attr.value_size = 4;
+	attr.max_entries = 1;
+	return syscall(SYS_bpf, BPF_MAP_CREATE, &attr, sizeof(attr));
+}
+
+static long a_init_module(const char *arg)
+{
+	static const char img[64];
+	return syscall(SYS_init_module, img, sizeof(img), "");
+}
+
+static long a_open_shadow(const char *arg)
+{
+	return open("/etc/shadow", O_RDONLY | O_CLOEXEC);
+}
+
+/* ARG: another tenant's run dir; try to list it and to read a file in it. */
+static long a_other_tenant(const char *arg)
+{
+	char p[512];
+	long fd = open(arg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0)
+		return fd;
+	snprintf(p, sizeof(p), "%s/secret", arg);
+	return open(p, O_RDONLY | O_CLOEXEC);
+}
+
+/* An i386 syscall through int 0x80 (getpid = 20): a different audit arch. */
+static long a_int80(const char *arg)
+{
+	long ret = 20;
+	__asm__ volatile("int $0x80" : "+a"(ret) : : "memory");
+	return ret < 0 ? (errno = (int)-ret, -1) : ret;
+}
+
+/* An x32 syscall: x86_64 arch, but the __X32_SYSCALL_BIT ABI. */
+static long a_x32(const char *arg)
+{
+	return syscall(X32_SYSCALL_BIT | SYS_getpid);
+}
+
+static long a_exec_sh(const char *arg)
+{
+	char *const argv[] = { "sh", "-c", "echo pwned", NULL };
+	char *const envp[] = { NULL };
+	return execve("/bin/sh", argv, envp);
+}
+
+/* ARG: a path outside the run dir in a world-writable place. */
+static long a_write_outside(const char *arg)
+{
+	return open(arg ? arg : "/tmp/cvm-hostile-escape", O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+}
+
+static long a_fork(const char *arg)
+{
+	pid_t p = fork();
+	if (p == 0)
+		_exit(0);
+	return p;
+}
+
+static long a_wx_mmap(const char *arg)
+{
+	void *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	return m == MAP_FAILED ? -1 : 0;
+}
+
+static long a_io_uring(const char *arg)
+{
+	char params[120] = { 0 };
+	return syscall(SYS_io_uring_setup, 8, params);
+}
+
+static long a_clone3(const char *arg)
+{
+	char args[88] = { 0 };
+	return syscall(SYS_clone3, args, sizeof(args));
+}
+
+static long a_raw_socket(const char *arg)
+{
+	return socket(17 /* AF_PACKET */, SOCK_RAW, 0);
+}
+
+static const struct attempt {
+	const char *name;
+	long (*fn)(const char *arg);
+} attempts[] = {
+	{ "ptrace", a_ptrace }, { "mount", a_mount }, { "unshare", a_unshare }, { "setns", a_setns },
+	{ "setuid0", a_setuid }, { "capset", a_capset }, { "kexec_load", a_kexec }, { "bpf", a_bpf },
+	{ "init_module", a_init_module }, { "open_shadow", a_open_shadow },
+	{ "open_other_tenant", a_other_tenant }, { "int80", a_int80 }, { "x32", a_x32 },
+	{ "exec_sh", a_exec_sh }, { "write_outside", a_write_outside }, { "fork", a_fork },
+	{ "wx_mmap", a_wx_mmap }, { "io_uring", a_io_uring }, { "clone3", a_clone3 },
+	{ "raw_socket", a_raw_socket },
+};
+
+static void *sleeper(void *arg)
+{
+	unsigned ms = *(unsigned *)arg;
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+	return NULL;
+}
+
+static int idle(unsigned ms, unsigned nthreads)
+{
+	pthread_t t[16];
+
+	if (nthreads > 16)
+		nthreads = 16;
+	for (unsigned i = 0; i < nthreads; i++)
+		if (pthread_create(&t[i], NULL, sleeper, &ms) != 0)
+			return 4;
+	logline("idle: %u threads started\n", nthreads);
+	sleeper(&ms);
+	for (unsigned i = 0; i < nthreads; i++)
+		pthread_join(t[i], NULL);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	char path[512];
+
+	if (argc < 3)
+		return 2;
+	if (!strcmp(argv[2], "true"))
+		return 0;
+	snprintf(path, sizeof(path), "%s/payload.log", argv[1]);
+	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (logfd < 0)
+		return 3;
+	if (!strcmp(argv[2], "idle") && argc >= 5)
+		return idle((unsigned)atoi(argv[3]), (unsigned)atoi(argv[4]));
+	if (strcmp(argv[2], "attempt") || argc < 4)
+		return 2;
+	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
+		if (strcmp(attempts[i].name, argv[3]))
+			continue;
+		logline("attempt %s\n", argv[3]);
+		errno = 0;
+		long r = attempts[i].fn(argc > 4 ? argv[4] : NULL);
+		if (r < 0) {
+			char e[64];
+			snprintf(e, sizeof(e), "%d (%s)", errno, strerrorname_np(errno));
+			logline("%s: denied errno=%s\n", argv[3], e);
+			return 0;
+		}
+		logline("%s: SUCCEEDED\n", argv[3]);
+		return 1;
+	}
+	return 2;
+}
