@@ -136,12 +136,15 @@ static int set_rlimit(int res, rlim_t v, const char *name, char *why, size_t len
 /* Step 3: rlimits, then join the tenant's cgroup if one was made. */
 static int resources(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 {
-	unsigned long long big = plan->guest_ram_bytes > plan->max_file_bytes ? plan->guest_ram_bytes
-									   : plan->max_file_bytes;
+	unsigned long long big = plan->guest_ram_bytes;
 	rlim_t nofile = plan->limits.nofile ? plan->limits.nofile : 4096;
 	rlim_t nproc = plan->limits.pids ? plan->limits.pids : 1024;
 	int rc;
 
+	if (plan->max_file_bytes > big)
+		big = plan->max_file_bytes;
+	if (plan->jit_bytes > big)
+		big = plan->jit_bytes;
 	for (size_t i = 0; i < plan->n_keep_fds; i++)
 		if ((rlim_t)plan->keep_fds[i] >= nofile) {
 			snprintf(why, len, "passed fd %d is above RLIMIT_NOFILE %llu", plan->keep_fds[i],
@@ -149,7 +152,8 @@ static int resources(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 			return -1;
 		}
 	/* FSIZE bounds every file the guest writes, memfd-backed RAM included:
-	 * RAM or the largest writable image, plus room for logs. */
+	 * RAM, the TCG code buffer or the largest writable image, plus
+	 * room for logs. */
 	if (set_rlimit(RLIMIT_NOFILE, nofile, "NOFILE", why, len) < 0 ||
 	    set_rlimit(RLIMIT_NPROC, nproc, "NPROC", why, len) < 0 ||
 	    set_rlimit(RLIMIT_CORE, 0, "CORE", why, len) < 0 ||

@@ -63,6 +63,7 @@ struct cvm_sandbox_plan {
 	size_t n_rw_paths;
 	unsigned long long guest_ram_bytes; /* RLIMIT_FSIZE must cover memfd-backed RAM */
 	unsigned long long max_file_bytes;  /* largest writable image; FSIZE covers it too */
+	unsigned long long jit_bytes;       /* TCG split-wx code buffer (memfd of tb-size), 0 under KVM */
 	struct cvm_limits limits;
 	const char *cgroup_dir;    /* cgroup v2 dir made by cvm_cgroup_create, or NULL */
 	const int *keep_fds;       /* fds passed to the emulator (-add-fd), kept open */

@@ -142,8 +142,11 @@ static int check_namespaces(const char *proc_root, pid_t pid, const struct cvm_s
 		struct stat sa, sb;
 		snprintf(a, sizeof(a), "%s/%d/ns/%s", proc_root, (int)pid, all[i]);
 		snprintf(b, sizeof(b), "%s/self/ns/%s", proc_root, all[i]);
-		if (stat(a, &sa) < 0 || stat(b, &sb) < 0)
-			continue;
+		if (stat(b, &sb) < 0)
+			continue; /* this kernel lacks the namespace type */
+		if (stat(a, &sa) < 0)
+			return FAIL("cannot read the %s namespace of process %d: %s", all[i], (int)pid,
+				    strerror(errno));
 		if (sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev)
 			continue;
 		used += (size_t)snprintf(v->namespaces + used, sizeof(v->namespaces) - used, "%s%s",

@@ -10,7 +10,7 @@
  *
  * Usage: sandbox_driver --run-dir DIR [--uid N|auto] [--state-dir D] [--tenant NAME]
  *          [--uid-range MIN-MAX] [--policy FILE] [--seccomp enforce|log|off]
- *          [--landlock auto|require|off] [--net] [--kvm] [--ram-mib N]
+ *          [--landlock auto|require|off] [--net] [--kvm] [--ram-mib N] [--jit-mib N]
  *          -- EMULATOR [ARGS...]
  * With --uid auto, the uid comes from cvm_uid_alloc under flock(D/lock) over
  * the *.uid files in D (one per live test tenant, removed at exit). */
@@ -97,6 +97,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--tenant")) o->tenant = v;
 		else if (!strcmp(a, "--policy")) o->plan.policy_file = v;
 		else if (!strcmp(a, "--ram-mib")) o->plan.guest_ram_bytes = strtoull(v, NULL, 10) << 20;
+		else if (!strcmp(a, "--jit-mib")) o->plan.jit_bytes = strtoull(v, NULL, 10) << 20;
 		else if (!strcmp(a, "--verify-delay-ms")) o->verify_delay_ms = (unsigned)atoi(v);
 		else if (!strcmp(a, "--uid-range")) {
 			unsigned lo, hi;
