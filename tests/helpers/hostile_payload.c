@@ -4,6 +4,9 @@
  *   hostile_payload RUN_DIR attempt NAME [ARG]   one attempt (see table)
  *   hostile_payload RUN_DIR idle MS THREADS      start THREADS threads, sleep
  *   hostile_payload RUN_DIR true                 exit 0 (benchmark payload)
+ *   hostile_payload RUN_DIR inspect              log what the sandbox left it: open
+ *                                                fds, environment, hostname, /dev,
+ *                                                ids, rlimits, pid
  *
  * Before each attempt it appends "attempt NAME" to RUN_DIR/payload.log (and
  * fsyncs), so the test can prove the attempt was made even when the kernel
@@ -11,6 +14,7 @@
  * "NAME: denied errno=E" and exits 0, or "NAME: SUCCEEDED" and exits 1. The
  * seccomp policy kills fork, so every attempt runs in its own launch: a
  * killed attempt shows up as SIGSYS in the supervisor's wait status. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
@@ -24,6 +28,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/ptrace.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -217,6 +222,47 @@ static int idle(unsigned ms, unsigned nthreads)
 	return 0;
 }
 
+extern char **environ;
+
+static int inspect(void)
+{
+	char host[64] = "", line[256] = "";
+	struct rlimit rl;
+	size_t n = 0, env = 0;
+	DIR *d;
+	struct dirent *de;
+
+	for (char **e = environ; e && *e; e++)
+		env++;
+	logline("env %zu\n", env);
+	d = opendir("/proc/self/fd");
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && n + strlen(de->d_name) + 2 < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s ", de->d_name);
+	if (d)
+		closedir(d);
+	logline("fds %s\n", line);
+	n = 0;
+	line[0] = '\0';
+	d = opendir("/dev");
+	while (d && (de = readdir(d)))
+		if (de->d_name[0] != '.' && n + strlen(de->d_name) + 2 < sizeof(line))
+			n += (size_t)snprintf(line + n, sizeof(line) - n, "%s ", de->d_name);
+	if (d)
+		closedir(d);
+	logline("dev %s\n", line);
+	gethostname(host, sizeof(host) - 1);
+	logline("hostname %s\n", host);
+	logline("pid %d uid %u gid %u\n", (int)getpid(), (unsigned)getuid(), (unsigned)getgid());
+	getrlimit(RLIMIT_CORE, &rl);
+	logline("rlimit core %llu\n", (unsigned long long)rl.rlim_cur);
+	getrlimit(RLIMIT_NOFILE, &rl);
+	logline("rlimit nofile %llu\n", (unsigned long long)rl.rlim_cur);
+	getrlimit(RLIMIT_FSIZE, &rl);
+	logline("rlimit fsize %llu\n", (unsigned long long)rl.rlim_cur);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	char path[512];
@@ -229,6 +275,8 @@ int main(int argc, char **argv)
 	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
 	if (logfd < 0)
 		return 3;
+	if (!strcmp(argv[2], "inspect"))
+		return inspect();
 	if (!strcmp(argv[2], "idle") && argc >= 5)
 		return idle((unsigned)atoi(argv[3]), (unsigned)atoi(argv[4]));
 	if (strcmp(argv[2], "attempt") || argc < 4)

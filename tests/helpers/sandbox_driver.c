@@ -42,6 +42,7 @@ struct opts {
 	const char *reads[16];
 	size_t n_reads;
 	bool verify;
+	long expect_uid;        /* -1: the plan's uid (tests of the failure path set another) */
 	unsigned verify_delay_ms;
 	char **argv;
 };
@@ -74,6 +75,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 	o->uid_min = 200000;
 	o->uid_max = 299999;
 	o->tenant = "test";
+	o->expect_uid = -1;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		if (!strcmp(a, "--")) {
@@ -97,6 +99,7 @@ static int parse_args(int argc, char **argv, struct opts *o)
 		else if (!strcmp(a, "--tenant")) o->tenant = v;
 		else if (!strcmp(a, "--policy")) o->plan.policy_file = v;
 		else if (!strcmp(a, "--ram-mib")) o->plan.guest_ram_bytes = strtoull(v, NULL, 10) << 20;
+		else if (!strcmp(a, "--expect-uid")) o->expect_uid = atol(v);
 		else if (!strcmp(a, "--jit-mib")) o->plan.jit_bytes = strtoull(v, NULL, 10) << 20;
 		else if (!strcmp(a, "--verify-delay-ms")) o->verify_delay_ms = (unsigned)atoi(v);
 		else if (!strcmp(a, "--uid-range")) {
@@ -211,10 +214,11 @@ static int run(struct opts *o, cvm_err *err)
 		goto out;
 	}
 	printf("exec=ok pid=%d uid=%u\n", (int)pid, (unsigned)o->plan.uid);
+	fflush(stdout);
 	if (o->verify) {
 		struct cvm_sandbox_verdict v;
 		struct cvm_sandbox_expect exp = {
-			.uid = o->plan.uid, .gid = o->plan.gid, .seccomp = o->plan.seccomp != CVM_SECCOMP_OFF,
+			.uid = o->expect_uid >= 0 ? (uid_t)o->expect_uid : o->plan.uid, .gid = o->plan.gid, .seccomp = o->plan.seccomp != CVM_SECCOMP_OFF,
 			.namespaces = o->plan.no_mount_ns ? "pid,ipc,uts" : "mnt,pid,ipc,uts",
 		};
 		if (o->verify_delay_ms) {
