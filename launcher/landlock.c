@@ -88,11 +88,11 @@ static int allow(struct ll_ctx *c, const char *path, uint64_t access, bool must_
 	if (fd < 0) {
 		if (!must_exist && (errno == ENOENT || errno == ENOTDIR))
 			return 0;
-		return ERR("landlock: %s: %s", path, strerror(errno));
+		return ERR("%s: %s", path, strerror(errno));
 	}
 	if (fstat(fd, &st) < 0) {
 		close(fd);
-		return ERR("landlock: fstat %s: %s", path, strerror(errno));
+		return ERR("fstat %s: %s", path, strerror(errno));
 	}
 	if (!S_ISDIR(st.st_mode))
 		access &= file_rights;
@@ -162,7 +162,7 @@ static int add_rules(struct ll_ctx *c, const struct cvm_sandbox_plan *plan)
 	size_t len = c->len;
 
 	if (elf_interp(plan->emulator, interp, sizeof(interp)) < 0)
-		return ERR("landlock: cannot read the ELF headers of %s", plan->emulator);
+		return ERR("cannot read the ELF headers of %s", plan->emulator);
 	if (allow(c, plan->emulator, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE, true) < 0)
 		return -1;
 	if (interp[0] &&
@@ -198,7 +198,7 @@ int cvm_sbx_landlock(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 	abi = cvm_landlock_abi();
 	if (abi < 0) {
 		if (plan->landlock == CVM_MODE_REQUIRE)
-			return ERR("landlock: required but unavailable: %s", strerror(-abi));
+			return ERR("required but unavailable: %s", strerror(-abi));
 		return 0; /* auto: the supervisor records it as unavailable */
 	}
 	attr.handled_access_fs = fs_rights(abi);

@@ -75,7 +75,7 @@ expect_step() { # expected-text driver-args...
 }
 expect_step "step 10 (execve): /nonexistent/qemu: No such file or directory" \
   --run-dir "$RUN" --uid $UID_T --policy "$POLICY" --landlock off -- /nonexistent/qemu
-expect_step "step 8 (landlock): landlock: /nonexistent/kernel: No such file or directory" \
+expect_step "step 8 (landlock): /nonexistent/kernel: No such file or directory" \
   "${common[@]}" --read /nonexistent/kernel -- "$PAYLOAD" "$RUN" true
 expect_step "step 1 (fds): emulator and run dir must be absolute paths" \
   --run-dir relative/dir --uid $UID_T --policy "$POLICY" -- "$PAYLOAD" x true
