@@ -92,7 +92,7 @@ void cvm_cgroup_probe(const char *proc_root, struct cvm_cgroup_probe *out)
 	while (f && fgets(line, sizeof(line), f))
 		if (strncmp(line, "0::", 3) == 0 && sscanf(line + 3, "%511s", self) == 1)
 			break;
-	snprintf(out->parent, sizeof(out->parent), "%s%s", out->mount, strcmp(self, "/") ? self : "");
+	snprintf(out->parent, sizeof(out->parent), "%.255s%.255s", out->mount, strcmp(self, "/") ? self : "");
 	snprintf(path, sizeof(path), "%s/cgroup.controllers", out->parent);
 	if (read_small(path, out->controllers, sizeof(out->controllers)) < 0) {
 		snprintf(out->reason, sizeof(out->reason), "cannot read %s", path);
