@@ -240,8 +240,10 @@ const char *cvm_tdx_attr_names(uint64_t attrs, char *out, size_t outlen)
 			name = tmp;
 		}
 		int n = snprintf(out + used, outlen - used, "%s%s", used ? "," : "", name);
-		if (n < 0 || (size_t)n >= outlen - used)
+		if (n < 0 || (size_t)n >= outlen - used) {
+			out[used] = '\0'; /* whole names only */
 			break;
+		}
 		used += (size_t)n;
 	}
 	return out;
