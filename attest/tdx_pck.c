@@ -197,21 +197,29 @@ static void subject_cn(X509 *c, char *out, size_t n)
 		snprintf(out, n, "?");
 }
 
-int cvm_tdx_chain_verify(STACK_OF(X509) *chain, X509 *anchor, time_t at, char *why, size_t whylen)
+int cvm_tdx_chain_verify(STACK_OF(X509) *chain, STACK_OF(X509) *anchors, time_t at, STACK_OF(X509) **path,
+			 char *why, size_t whylen)
 {
 	cvm_auto_x509_store X509_STORE *store = X509_STORE_new();
 	cvm_auto_x509_store_ctx X509_STORE_CTX *ctx = X509_STORE_CTX_new();
 	char cn[128];
+	bool ok = store && ctx;
 
-	if (!store || !ctx || X509_STORE_add_cert(store, anchor) != 1 ||
-	    X509_STORE_CTX_init(ctx, store, sk_X509_value(chain, 0), chain) != 1) {
+	for (int i = 0; ok && i < sk_X509_num(anchors); i++)
+		ok = X509_STORE_add_cert(store, sk_X509_value(anchors, i)) == 1;
+	if (!ok || sk_X509_num(anchors) == 0 || X509_STORE_CTX_init(ctx, store, sk_X509_value(chain, 0), chain) != 1) {
 		snprintf(why, whylen, "could not set up chain verification");
 		ERR_clear_error();
 		return 0;
 	}
 	X509_STORE_CTX_set_time(ctx, 0, at);
-	if (X509_verify_cert(ctx) == 1)
+	if (X509_verify_cert(ctx) == 1) {
+		if (path && !(*path = X509_STORE_CTX_get1_chain(ctx))) {
+			snprintf(why, whylen, "out of memory");
+			return 0;
+		}
 		return 1;
+	}
 	subject_cn(X509_STORE_CTX_get_current_cert(ctx), cn, sizeof(cn));
 	snprintf(why, whylen, "%s (at \"%s\", depth %d)",
 		 X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx)), cn,
@@ -220,21 +228,10 @@ int cvm_tdx_chain_verify(STACK_OF(X509) *chain, X509 *anchor, time_t at, char *w
 	return 0;
 }
 
-static X509 *by_subject(STACK_OF(X509) *chain, X509 *anchor, const X509_NAME *name)
-{
-	for (int i = 0; i < sk_X509_num(chain); i++)
-		if (X509_NAME_cmp(X509_get_subject_name(sk_X509_value(chain, i)), name) == 0)
-			return sk_X509_value(chain, i);
-	if (anchor && X509_NAME_cmp(X509_get_subject_name(anchor), name) == 0)
-		return anchor;
-	return NULL;
-}
-
-int cvm_tdx_crl_check(X509_CRL *crl, STACK_OF(X509) *chain, X509 *anchor, time_t at, int *covered,
-		      char *why, size_t whylen)
+int cvm_tdx_crl_check(X509_CRL *crl, STACK_OF(X509) *chain, time_t at, int *covered, char *why, size_t whylen)
 {
 	const X509_NAME *iname = X509_CRL_get_issuer(crl);
-	X509 *issuer = by_subject(chain, anchor, iname);
+	X509 *issuer = NULL;
 	X509 *cert = NULL;
 	X509_REVOKED *rev = NULL;
 	EVP_PKEY *key;
@@ -252,6 +249,9 @@ int cvm_tdx_crl_check(X509_CRL *crl, STACK_OF(X509) *chain, X509 *anchor, time_t
 	}
 	if (covered)
 		*covered = idx;
+	/* in a verified path the issuer of path[idx] is path[idx + 1] */
+	if (idx >= 0 && idx + 1 < sk_X509_num(chain))
+		issuer = sk_X509_value(chain, idx + 1);
 	if (idx < 0 || !issuer) {
 		snprintf(why, whylen, "CRL issuer \"%s\" issued no certificate of the chain", cn);
 		return 0;

@@ -37,18 +37,19 @@ int cvm_sgx_pck_ext_parse(X509 *pck, struct cvm_sgx_pck_ext *out, cvm_err *err);
 /* The certificate in @chain whose DER SHA-256 is @fp (NULL if none); not
  * owned by the caller. */
 X509 *cvm_tdx_find_by_fingerprint(STACK_OF(X509) *chain, const uint8_t fp[32]);
-/* Verify chain[0] up to @anchor (trusted, self-signed), the rest of @chain as
- * intermediates, at time @at. 1 = verified, 0 = not (reason in @why). */
-int cvm_tdx_chain_verify(STACK_OF(X509) *chain, X509 *anchor, time_t at, char *why, size_t whylen);
+/* Verify chain[0] up to one of @anchors (trusted), the rest of @chain as
+ * intermediates, at time @at. 1 = verified, 0 = not (reason in @why). With
+ * @path (may be NULL), *path gets the verified path leaf .. anchor (owned). */
+int cvm_tdx_chain_verify(STACK_OF(X509) *chain, STACK_OF(X509) *anchors, time_t at, STACK_OF(X509) **path,
+			 char *why, size_t whylen);
 
-/* Check @crl against @chain (leaf first, then CAs; @anchor ends it): the
+/* Check @crl against a verified @path (leaf first, anchor last): the
  * CRL's issuer must be the issuer of one certificate of the chain, its
  * signature must verify with that issuer's key, @at must lie within
  * [thisUpdate, nextUpdate], and the covered certificate must not be listed.
  * 1 = passed, 0 = failed (reason in @why); *covered (may be NULL) gets the
- * index in @chain of the certificate it covers, -1 if none. */
-int cvm_tdx_crl_check(X509_CRL *crl, STACK_OF(X509) *chain, X509 *anchor, time_t at, int *covered,
-		      char *why, size_t whylen);
+ * index in @path of the certificate it covers, -1 if none. */
+int cvm_tdx_crl_check(X509_CRL *crl, STACK_OF(X509) *path, time_t at, int *covered, char *why, size_t whylen);
 
 /* A P-256 public key from raw big-endian X||Y. NULL if not on the curve. */
 EVP_PKEY *cvm_tdx_p256_key(const uint8_t xy[64]);

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "cvm_cleanup.h"
 #include "cvm_crypto_cleanup.h"
@@ -29,7 +30,7 @@ struct stored_check {
 
 struct cvm_tdx_verifier {
 	time_t at;
-	X509 *trust_root; /* owned; NULL: pinned Intel root */
+	STACK_OF(X509) *roots; /* owned; empty: pinned Intel root */
 	STACK_OF(X509_CRL) *crls;
 	uint8_t *nonce;
 	size_t nonce_len;
@@ -62,7 +63,7 @@ void cvm_tdx_verifier_free(struct cvm_tdx_verifier *vf)
 {
 	if (!vf)
 		return;
-	X509_free(vf->trust_root);
+	sk_X509_pop_free(vf->roots, X509_free);
 	sk_X509_CRL_pop_free(vf->crls, X509_CRL_free);
 	free(vf->nonce);
 	free(vf);
@@ -128,6 +129,29 @@ static int add_crl(struct cvm_tdx_verifier *vf, const char *path, cvm_err *err)
 	return 0;
 }
 
+/* The trust anchors for @chain: the given roots, or the pinned Intel SGX
+ * Root CA found in @chain by fingerprint. NULL if none (owned). */
+static STACK_OF(X509) *anchors_for(const struct cvm_tdx_verifier *vf, STACK_OF(X509) *chain)
+{
+	X509 *pinned;
+	STACK_OF(X509) *a;
+
+	if (sk_X509_num(vf->roots) > 0)
+		return sk_X509_dup(vf->roots);
+	if (!(pinned = cvm_tdx_find_by_fingerprint(chain, cvm_intel_sgx_root_sha256)) || !(a = sk_X509_new_null()))
+		return NULL;
+	if (!sk_X509_push(a, pinned)) {
+		sk_X509_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void stack_freep(STACK_OF(X509) **p)
+{
+	sk_X509_free(*p); /* borrowed members */
+}
+
 /* First of @names that exists in @dir, into @out; 0 if found, 1 if none. */
 static int find_in_dir(const char *dir, const char *const *names, char *out, size_t outlen)
 {
@@ -169,12 +193,12 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 	    cvm_tdx_pem_chain(pem, pem_len, &chain, err) < 0)
 		return cvm_err_prefix(err, "%s: ", path);
 
-	X509 *anchor = vf->trust_root ? vf->trust_root : cvm_tdx_find_by_fingerprint(chain, cvm_intel_sgx_root_sha256);
+	__attribute__((cleanup(stack_freep))) STACK_OF(X509) *anchors = anchors_for(vf, chain);
 	snprintf(name, sizeof(name), "tdx.%s_chain", what);
-	if (!anchor)
+	if (!anchors)
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain does not contain the pinned Intel SGX Root CA");
-	else if (cvm_tdx_chain_verify(chain, anchor, vf->at, why, sizeof(why)))
-		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s root", vf->trust_root ? "given" : "pinned Intel SGX");
+	else if (cvm_tdx_chain_verify(chain, anchors, vf->at, NULL, why, sizeof(why)))
+		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s root", sk_X509_num(vf->roots) ? "given" : "pinned Intel SGX");
 	else
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain: %s", why);
 
@@ -240,7 +264,7 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 {
 	__attribute__((cleanup(verifier_freep))) struct cvm_tdx_verifier *vf = calloc(1, sizeof(*vf));
 
-	if (!vf || !(vf->crls = sk_X509_CRL_new_null()))
+	if (!vf || !(vf->crls = sk_X509_CRL_new_null()) || !(vf->roots = sk_X509_new_null()))
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
 	vf->at = opts->has_at_time ? opts->at_time : time(NULL);
 	if (opts->nonce) {
@@ -250,8 +274,15 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 		vf->nonce_len = opts->nonce_len;
 		vf->has_nonce = true;
 	}
-	if (opts->trust_root && !(vf->trust_root = load_cert(opts->trust_root, err)))
-		return cvm_err_prefix(err, "trust root: ");
+	for (const char *const *r = opts->trust_roots; r && *r; r++) {
+		X509 *c = load_cert(*r, err);
+		if (!c)
+			return cvm_err_prefix(err, "trust root: ");
+		if (!sk_X509_push(vf->roots, c)) {
+			X509_free(c);
+			return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
+		}
+	}
 	if (opts->collateral_dir && load_collateral(vf, opts->collateral_dir, err) < 0)
 		return -1;
 	for (const char *const *c = opts->crls; c && *c; c++)
@@ -264,8 +295,8 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 /* ---- per-quote checks -------------------------------------------------------- */
 
 struct pck {
-	STACK_OF(X509) *chain;
-	X509 *anchor;
+	STACK_OF(X509) *chain; /* as presented in the quote */
+	STACK_OF(X509) *path;  /* verified: leaf .. trust anchor; NULL if not */
 	EVP_PKEY *key; /* borrowed from chain[0] */
 	bool have_ext;
 	struct cvm_sgx_pck_ext ext;
@@ -287,18 +318,18 @@ static void check_pck_chain(const struct cvm_tdx_verifier *vf, const struct cvm_
 		p->have_ext = true;
 	else
 		cvm_verdict_add(v, "tdx.pck_extensions", CVM_CHECK_FAIL, "%s", err.msg);
-	p->anchor = vf->trust_root ? vf->trust_root : cvm_tdx_find_by_fingerprint(p->chain, cvm_intel_sgx_root_sha256);
+	__attribute__((cleanup(stack_freep))) STACK_OF(X509) *anchors = anchors_for(vf, p->chain);
 	X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, cn, sizeof(cn));
 	if (!strstr(cn, "SGX PCK Certificate"))
 		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_FAIL, "leaf \"%s\" is not an SGX PCK Certificate", cn);
-	else if (!p->anchor)
+	else if (!anchors)
 		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_FAIL,
 				"chain does not contain the pinned Intel SGX Root CA (SHA-256 44a0196b...b674d3)");
-	else if (!cvm_tdx_chain_verify(p->chain, p->anchor, vf->at, why, sizeof(why)))
+	else if (!cvm_tdx_chain_verify(p->chain, anchors, vf->at, &p->path, why, sizeof(why)))
 		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_FAIL, "%s", why);
 	else
 		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_PASS, "%d certificates, verified to the %s root",
-				sk_X509_num(p->chain), vf->trust_root ? "given" : "pinned Intel SGX");
+				sk_X509_num(p->chain), sk_X509_num(vf->roots) ? "given" : "pinned Intel SGX");
 }
 
 static void check_crls(const struct cvm_tdx_verifier *vf, const struct pck *p, const struct cvm_policy_tdx *pol,
@@ -312,14 +343,13 @@ static void check_crls(const struct cvm_tdx_verifier *vf, const struct pck *p, c
 				"no CRL given: revocation not checked");
 		return;
 	}
-	if (!p->chain || !p->anchor) {
-		cvm_verdict_add(v, "tdx.crl", CVM_CHECK_ERROR, "no usable PCK chain to check the CRLs against");
+	if (!p->path) {
+		cvm_verdict_add(v, "tdx.crl", CVM_CHECK_ERROR, "no verified PCK chain to check the CRLs against");
 		return;
 	}
 	for (int i = 0; i < n; i++) {
 		int covered = -1;
-		int ok = cvm_tdx_crl_check(sk_X509_CRL_value(vf->crls, i), p->chain, p->anchor, vf->at, &covered, why,
-					   sizeof(why));
+		int ok = cvm_tdx_crl_check(sk_X509_CRL_value(vf->crls, i), p->path, vf->at, &covered, why, sizeof(why));
 		const char *name = covered == 0 ? "tdx.pck_crl" : covered > 0 ? "tdx.ca_crl" : "tdx.crl";
 		if (ok)
 			cvm_verdict_add(v, name, CVM_CHECK_PASS, "current, signed by the issuer, certificate not revoked");
@@ -442,6 +472,7 @@ int cvm_tdx_verifier_check(const struct cvm_tdx_verifier *vf, const uint8_t *quo
 	cvm_policy_tdx_evaluate(pol, &q, vf->has_nonce ? vf->nonce : NULL, vf->nonce_len, v);
 	cvm_tdx_claims(v->claims, &q, p.have_ext ? &p.ext : NULL);
 	sk_X509_pop_free(p.chain, X509_free);
+	sk_X509_pop_free(p.path, X509_free);
 	return 0;
 }
 

@@ -19,9 +19,11 @@ struct cvm_tdx_verify_opts {
 	 * tcbinfo_issuer_chain.pem, qeidentity_issuer_chain.pem, and optional
 	 * CRLs pckcrl[.der|.pem], rootcrl[.der|.pem]. NULL: no TCB status. */
 	const char *collateral_dir;
-	/* Trust anchor certificate (PEM or DER). NULL: the Intel SGX Root CA,
-	 * recognised by its pinned SHA-256 fingerprint. */
-	const char *trust_root;
+	/* Trust anchor certificates (PEM or DER files), NULL-terminated. NULL
+	 * or empty: the Intel SGX Root CA, recognised by its pinned SHA-256
+	 * fingerprint. Given roots replace the pinned one (a chain must end
+	 * at one of them). */
+	const char *const *trust_roots;
 	/* Further CRL files (PEM or DER), NULL-terminated; may be NULL. */
 	const char *const *crls;
 	const uint8_t *nonce; /* copied; NULL: no nonce binding */

@@ -300,6 +300,7 @@ struct fx {
 	struct tdx_ts_pki pki;
 	char dir[64];
 	char root[128];
+	const char *roots[2];
 	uint8_t *quote;
 	size_t len;
 };
@@ -315,6 +316,7 @@ static int setup(void **state)
 	if (!mkdtemp(f->dir) || tdx_ts_pki_new(&f->pki, &plat) < 0)
 		return -1;
 	snprintf(f->root, sizeof(f->root), "%s/root.pem", f->dir);
+	f->roots[0] = f->root;
 	tdx_ts_quote_opts_default(&o, 4, 2);
 	f->quote = tdx_ts_quote(&f->pki, &o, &f->len);
 	*state = f;
@@ -344,7 +346,7 @@ static const struct tdx_ts_level out_of_date[] = {
 static void verify_with(struct fx *f, const struct tdx_ts_coll_opts *co, const struct cvm_policy_tdx *pol,
 			struct cvm_verdict *v)
 {
-	struct cvm_tdx_verify_opts o = { .trust_root = f->root, .collateral_dir = f->dir, .has_at_time = true,
+	struct cvm_tdx_verify_opts o = { .trust_roots = f->roots, .collateral_dir = f->dir, .has_at_time = true,
 					 .at_time = 1772323200 /* 2026-03-01 */ };
 	cvm_err err = { 0 };
 
@@ -448,7 +450,7 @@ static void self_signed_collateral(void **state)
 static void collateral_required(void **state)
 {
 	struct fx *f = *state;
-	struct cvm_tdx_verify_opts o = { .trust_root = f->root, .has_at_time = true, .at_time = 1772323200 };
+	struct cvm_tdx_verify_opts o = { .trust_roots = f->roots, .has_at_time = true, .at_time = 1772323200 };
 	struct cvm_policy_tdx pol;
 	struct cvm_verdict v;
 	cvm_err err = { 0 };

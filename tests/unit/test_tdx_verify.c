@@ -24,6 +24,7 @@ struct fx {
 	char dir[64];
 	char root[128];
 	char other_root[128];
+	const char *roots[2], *other_roots[2]; /* NULL-terminated lists */
 };
 
 static int setup(void **state)
@@ -41,6 +42,8 @@ static int setup(void **state)
 	if (tdx_ts_write_root(&f->pki, f->root) < 0 || tdx_ts_write_root(&other, f->other_root) < 0)
 		return -1;
 	tdx_ts_pki_free(&other);
+	f->roots[0] = f->root;
+	f->other_roots[0] = f->other_root;
 	*state = f;
 	return 0;
 }
@@ -59,7 +62,7 @@ static const time_t AT_2026 = 1772323200; /* 2026-03-01 */
 static void opts_for(struct fx *f, struct cvm_tdx_verify_opts *o)
 {
 	memset(o, 0, sizeof(*o));
-	o->trust_root = f->root;
+	o->trust_roots = f->roots;
 	o->has_at_time = true;
 	o->at_time = AT_2026;
 }
@@ -133,7 +136,7 @@ static void real_quotes_verify(void **state)
 		cvm_verdict_free(&v);
 		/* a foreign trust root replaces the pinned one */
 		o.at_time = AT_2026;
-		o.trust_root = ((struct fx *)*state)->root;
+		o.trust_roots = ((struct fx *)*state)->roots;
 		run(q, len, &o, &pol, &v);
 		expect(&v, "tdx.pck_chain", CVM_CHECK_FAIL);
 		cvm_verdict_free(&v);
@@ -238,17 +241,24 @@ static void all_shapes_accepted(void **state)
 		cvm_verdict_free(&v);
 
 		/* the throwaway root is not the pinned Intel root */
-		o.trust_root = NULL;
+		o.trust_roots = NULL;
 		run(q, len, &o, &pol, &v);
 		expect(&v, "tdx.pck_chain", CVM_CHECK_FAIL);
 		assert_false(cvm_verdict_accepted(&v));
 		cvm_verdict_free(&v);
 
 		/* wrong root */
-		o.trust_root = f->other_root;
+		o.trust_roots = f->other_roots;
 		run(q, len, &o, &pol, &v);
 		expect(&v, "tdx.pck_chain", CVM_CHECK_FAIL);
 		assert_false(cvm_verdict_accepted(&v));
+		cvm_verdict_free(&v);
+
+		/* several roots: the chain may end at any of them */
+		const char *both[] = { f->other_root, f->root, NULL };
+		o.trust_roots = both;
+		run(q, len, &o, &pol, &v);
+		expect(&v, "tdx.pck_chain", CVM_CHECK_PASS);
 		cvm_verdict_free(&v);
 
 		/* after the certificates expired */
@@ -518,7 +528,8 @@ static void bad_inputs_are_errors(void **state)
 	assert_int_equal(cvm_tdx_verify(junk, sizeof(junk), &o, &pol, &v, &err), -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
 	cvm_verdict_free(&v);
-	o.trust_root = "/nonexistent/root.pem";
+	const char *missing[] = { "/nonexistent/root.pem", NULL };
+	o.trust_roots = missing;
 	cvm_verdict_init(&v);
 	assert_int_equal(cvm_tdx_verify(junk, sizeof(junk), &o, &pol, &v, &err), -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
