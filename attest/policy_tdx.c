@@ -124,7 +124,9 @@ static int parse_statuses(json_object *o, struct cvm_policy_tdx *p, cvm_err *err
 	for (size_t i = 0; i < json_object_array_length(o); i++) {
 		json_object *s = json_object_array_get_idx(o, i);
 		int st = json_object_is_type(s, json_type_string) ? cvm_tdx_tcb_status_parse(json_object_get_string(s)) : -1;
-		if (st < 0)
+		/* NotSupported/TdxModuleMismatch mean "no matching TCB data":
+		 * never acceptable */
+		if (st < 0 || st >= CVM_TDX_TCB_NOT_SUPPORTED)
 			return bad(err, "tcb_status",
 				   "unknown status (UpToDate, SWHardeningNeeded, ConfigurationNeeded, "
 				   "ConfigurationAndSWHardeningNeeded, OutOfDate, OutOfDateConfigurationNeeded, "
@@ -132,17 +134,6 @@ static int parse_statuses(json_object *o, struct cvm_policy_tdx *p, cvm_err *err
 		p->tcb_status_allowed |= 1u << st;
 	}
 	p->has_tcb_status = true;
-	return 0;
-}
-
-static int parse_binding(json_object *o, struct cvm_policy_tdx *p, cvm_err *err)
-{
-	static const char *const names[] = { "raw", "sha256", "sha512", NULL };
-	int i = cvm_json_enum(o, names);
-
-	if (i < 0)
-		return bad(err, "nonce_binding", "must be \"raw\", \"sha256\" or \"sha512\"");
-	p->binding = (enum cvm_policy_tdx_binding)i;
 	return 0;
 }
 
@@ -165,8 +156,6 @@ static int parse_key(const char *key, json_object *val, struct cvm_policy_tdx *p
 		return parse_mr(val, key, &p->mrseam, err);
 	if (strcmp(key, "allow_debug") == 0)
 		return parse_bool(val, key, &p->allow_debug, err);
-	if (strcmp(key, "require_nonce") == 0)
-		return parse_bool(val, key, &p->require_nonce, err);
 	if (strcmp(key, "require_crl") == 0)
 		return parse_bool(val, key, &p->require_crl, err);
 	if (strcmp(key, "td_attributes") == 0)
@@ -185,8 +174,6 @@ static int parse_key(const char *key, json_object *val, struct cvm_policy_tdx *p
 		p->has_report_data = true;
 		return 0;
 	}
-	if (strcmp(key, "nonce_binding") == 0)
-		return parse_binding(val, p, err);
 	if (strcmp(key, "tcb_status") == 0)
 		return parse_statuses(val, p, err);
 	return bad(err, key, "unknown key");

@@ -38,6 +38,8 @@ struct cvm_policy_tdx {
 	uint8_t min_tee_tcb_svn[16];   /* each component must be >= */
 	bool has_report_data;
 	uint8_t report_data[64];       /* exact REPORTDATA, when no nonce binding is wanted */
+	/* From the policy's top-level "require_nonce" and "nonce_binding"
+	 * (shared by every evidence kind; not keys of the "tdx" section). */
 	bool require_nonce;            /* no --nonce: "could not check" */
 	enum cvm_policy_tdx_binding binding;
 	bool has_tcb_status;           /* explicit: collateral is required */
