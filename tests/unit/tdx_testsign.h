@@ -2,9 +2,10 @@
  * A root CA -> "Intel SGX PCK Platform CA" -> "Intel SGX PCK Certificate"
  * (with SGX extensions: FMSPC, PCE-ID, CPUSVN components, PCESVN), a "TCB
  * Signing" certificate for collateral, an attestation key, and a QE report
- * signed by the PCK key whose REPORTDATA binds the attestation key. Used by
- * unit tests, the quote-generating helper and the fuzz seed generator. Not
- * part of any shipped binary. */
+ * signed by the PCK key whose REPORTDATA binds the attestation key.
+ * Self-contained (OpenSSL only, no project library) like snp_testsign.c:
+ * unit tests, helpers and benchmarks #include "tdx_testsign.c" directly.
+ * Keys are generated per process and never stored. */
 #ifndef TDX_TESTSIGN_H
 #define TDX_TESTSIGN_H
 

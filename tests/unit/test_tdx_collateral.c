@@ -15,7 +15,7 @@
 
 #include "cvm_fileio.h"
 #include "tdx_collateral.h"
-#include "tdx_testsign.h"
+#include "tdx_testsign.c"
 #include "tdx_verify.h"
 
 /* ---- signed bytes ------------------------------------------------------------- */

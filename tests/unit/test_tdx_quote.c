@@ -13,7 +13,7 @@
 
 #include "cvm_fileio.h"
 #include "tdx_quote.h"
-#include "tdx_testsign.h"
+#include "tdx_testsign.c"
 
 static uint8_t *read_vector(const char *rel, size_t *len)
 {

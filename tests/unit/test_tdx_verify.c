@@ -16,7 +16,7 @@
 
 #include "cvm_fileio.h"
 #include "tdx_pck.h"
-#include "tdx_testsign.h"
+#include "tdx_testsign.c"
 #include "tdx_verify.h"
 
 struct fx {
