@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <openssl/asn1.h>
+#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/objects.h>
 #include <openssl/pem.h>
@@ -280,23 +281,23 @@ int cvm_tdx_crl_check(X509_CRL *crl, STACK_OF(X509) *chain, time_t at, int *cove
 	return 1;
 }
 
-/* SubjectPublicKeyInfo prefix of an uncompressed P-256 key (RFC 5480). */
-static const uint8_t p256_spki_prefix[27] = { 0x30, 0x59, 0x30, 0x13, 0x06, 0x07, 0x2a, 0x86, 0x48,
-					      0xce, 0x3d, 0x02, 0x01, 0x06, 0x08, 0x2a, 0x86, 0x48,
-					      0xce, 0x3d, 0x03, 0x01, 0x07, 0x03, 0x42, 0x00, 0x04 };
-
 EVP_PKEY *cvm_tdx_p256_key(const uint8_t xy[64])
 {
-	uint8_t der[sizeof(p256_spki_prefix) + 64];
-	const unsigned char *p = der;
-	EVP_PKEY *k;
+	uint8_t pt[65] = { 0x04 }; /* uncompressed point */
+	EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "EC", NULL);
+	EVP_PKEY *k = NULL;
+	OSSL_PARAM params[] = {
+		OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, (char *)"prime256v1", 0),
+		OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PUB_KEY, pt, sizeof(pt)),
+		OSSL_PARAM_construct_end(),
+	};
 
-	memcpy(der, p256_spki_prefix, sizeof(p256_spki_prefix));
-	memcpy(der + sizeof(p256_spki_prefix), xy, 64);
-	/* decoding checks that the point lies on the curve */
-	k = d2i_PUBKEY(NULL, &p, sizeof(der));
-	if (!k)
-		ERR_clear_error();
+	memcpy(pt + 1, xy, 64);
+	/* import checks that the point lies on the curve */
+	if (!ctx || EVP_PKEY_fromdata_init(ctx) != 1 || EVP_PKEY_fromdata(ctx, &k, EVP_PKEY_PUBLIC_KEY, params) != 1)
+		k = NULL;
+	EVP_PKEY_CTX_free(ctx);
+	ERR_clear_error();
 	return k;
 }
 

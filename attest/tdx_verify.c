@@ -17,6 +17,7 @@
 #include "tdx_claims.h"
 #include "tdx_collateral.h"
 #include "tdx_pck.h"
+#include "tdx_pck_cache.h"
 #include "tdx_quote.h"
 
 #define MAX_FILE (4u << 20)
@@ -40,6 +41,9 @@ struct cvm_tdx_verifier {
 	struct cvm_tdx_qe_identity qi;
 	struct stored_check stored[MAX_STORED];
 	size_t n_stored;
+	struct cvm_tdx_pck_cache *pck_cache;
+	uint8_t ak_xy[64];
+	EVP_PKEY *ak; /* NULL: none cached, or ak_xy is not a P-256 point */
 };
 
 static void store(struct cvm_tdx_verifier *vf, const char *name, enum cvm_check_result r, const char *fmt, ...)
@@ -64,6 +68,8 @@ void cvm_tdx_verifier_free(struct cvm_tdx_verifier *vf)
 	if (!vf)
 		return;
 	sk_X509_pop_free(vf->roots, X509_free);
+	cvm_tdx_pck_cache_free(vf->pck_cache);
+	EVP_PKEY_free(vf->ak);
 	sk_X509_CRL_pop_free(vf->crls, X509_CRL_free);
 	free(vf->nonce);
 	free(vf);
@@ -129,24 +135,6 @@ static int add_crl(struct cvm_tdx_verifier *vf, const char *path, cvm_err *err)
 	return 0;
 }
 
-/* The trust anchors for @chain: the given roots, or the pinned Intel SGX
- * Root CA found in @chain by fingerprint. NULL if none (owned). */
-static STACK_OF(X509) *anchors_for(const struct cvm_tdx_verifier *vf, STACK_OF(X509) *chain)
-{
-	X509 *pinned;
-	STACK_OF(X509) *a;
-
-	if (sk_X509_num(vf->roots) > 0)
-		return sk_X509_dup(vf->roots);
-	if (!(pinned = cvm_tdx_find_by_fingerprint(chain, cvm_intel_sgx_root_sha256)) || !(a = sk_X509_new_null()))
-		return NULL;
-	if (!sk_X509_push(a, pinned)) {
-		sk_X509_free(a);
-		return NULL;
-	}
-	return a;
-}
-
 static void stack_freep(STACK_OF(X509) **p)
 {
 	sk_X509_free(*p); /* borrowed members */
@@ -193,7 +181,7 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 	    cvm_tdx_pem_chain(pem, pem_len, &chain, err) < 0)
 		return cvm_err_prefix(err, "%s: ", path);
 
-	__attribute__((cleanup(stack_freep))) STACK_OF(X509) *anchors = anchors_for(vf, chain);
+	__attribute__((cleanup(stack_freep))) STACK_OF(X509) *anchors = cvm_tdx_anchors_for(vf->roots, chain);
 	snprintf(name, sizeof(name), "tdx.%s_chain", what);
 	if (!anchors)
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain does not contain the pinned Intel SGX Root CA");
@@ -264,7 +252,8 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 {
 	__attribute__((cleanup(verifier_freep))) struct cvm_tdx_verifier *vf = calloc(1, sizeof(*vf));
 
-	if (!vf || !(vf->crls = sk_X509_CRL_new_null()) || !(vf->roots = sk_X509_new_null()))
+	if (!vf || !(vf->crls = sk_X509_CRL_new_null()) || !(vf->roots = sk_X509_new_null()) ||
+	    !(vf->pck_cache = cvm_tdx_pck_cache_new()))
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
 	vf->at = opts->has_at_time ? opts->at_time : time(NULL);
 	if (opts->nonce) {
@@ -294,45 +283,7 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 
 /* ---- per-quote checks -------------------------------------------------------- */
 
-struct pck {
-	STACK_OF(X509) *chain; /* as presented in the quote */
-	STACK_OF(X509) *path;  /* verified: leaf .. trust anchor; NULL if not */
-	EVP_PKEY *key; /* borrowed from chain[0] */
-	bool have_ext;
-	struct cvm_sgx_pck_ext ext;
-};
-
-static void check_pck_chain(const struct cvm_tdx_verifier *vf, const struct cvm_tdx_quote *q, struct pck *p,
-			    struct cvm_verdict *v)
-{
-	cvm_err err = { 0 };
-	char why[256], cn[128] = "";
-
-	if (cvm_tdx_pem_chain(q->pck_chain, q->pck_chain_len, &p->chain, &err) < 0) {
-		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_FAIL, "%s", err.msg);
-		return;
-	}
-	X509 *leaf = sk_X509_value(p->chain, 0);
-	p->key = X509_get0_pubkey(leaf);
-	if (cvm_sgx_pck_ext_parse(leaf, &p->ext, &err) == 0)
-		p->have_ext = true;
-	else
-		cvm_verdict_add(v, "tdx.pck_extensions", CVM_CHECK_FAIL, "%s", err.msg);
-	__attribute__((cleanup(stack_freep))) STACK_OF(X509) *anchors = anchors_for(vf, p->chain);
-	X509_NAME_get_text_by_NID(X509_get_subject_name(leaf), NID_commonName, cn, sizeof(cn));
-	if (!strstr(cn, "SGX PCK Certificate"))
-		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_FAIL, "leaf \"%s\" is not an SGX PCK Certificate", cn);
-	else if (!anchors)
-		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_FAIL,
-				"chain does not contain the pinned Intel SGX Root CA (SHA-256 44a0196b...b674d3)");
-	else if (!cvm_tdx_chain_verify(p->chain, anchors, vf->at, &p->path, why, sizeof(why)))
-		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_FAIL, "%s", why);
-	else
-		cvm_verdict_add(v, "tdx.pck_chain", CVM_CHECK_PASS, "%d certificates, verified to the %s root",
-				sk_X509_num(p->chain), sk_X509_num(vf->roots) ? "given" : "pinned Intel SGX");
-}
-
-static void check_crls(const struct cvm_tdx_verifier *vf, const struct pck *p, const struct cvm_policy_tdx *pol,
+static void check_crls(const struct cvm_tdx_verifier *vf, const struct cvm_tdx_pck_info *p, const struct cvm_policy_tdx *pol,
 		       struct cvm_verdict *v)
 {
 	int n = sk_X509_CRL_num(vf->crls);
@@ -358,7 +309,7 @@ static void check_crls(const struct cvm_tdx_verifier *vf, const struct pck *p, c
 	}
 }
 
-static void check_qe(const struct cvm_tdx_quote *q, const struct pck *p, struct cvm_verdict *v)
+static void check_qe(const struct cvm_tdx_quote *q, const struct cvm_tdx_pck_info *p, struct cvm_verdict *v)
 {
 	uint8_t md[32];
 	unsigned int mdlen;
@@ -387,9 +338,20 @@ static void check_qe(const struct cvm_tdx_quote *q, const struct pck *p, struct 
 				"QE REPORTDATA = SHA-256(attestation key || %zu bytes QE auth data)", q->qe_auth_len);
 }
 
-static void check_quote_sig(const struct cvm_tdx_quote *q, struct cvm_verdict *v)
+/* The attestation key of the last quote: a QE keeps its key across quotes. */
+static EVP_PKEY *att_key(struct cvm_tdx_verifier *vf, const uint8_t xy[64])
 {
-	cvm_auto_evp_pkey EVP_PKEY *ak = cvm_tdx_p256_key(q->att_key);
+	if (!vf->ak || memcmp(vf->ak_xy, xy, 64) != 0) {
+		EVP_PKEY_free(vf->ak);
+		vf->ak = cvm_tdx_p256_key(xy);
+		memcpy(vf->ak_xy, xy, 64);
+	}
+	return vf->ak;
+}
+
+static void check_quote_sig(struct cvm_tdx_verifier *vf, const struct cvm_tdx_quote *q, struct cvm_verdict *v)
+{
+	EVP_PKEY *ak = att_key(vf, q->att_key);
 
 	if (!ak)
 		cvm_verdict_add(v, "tdx.quote_signature", CVM_CHECK_FAIL, "attestation key is not a P-256 point");
@@ -400,7 +362,8 @@ static void check_quote_sig(const struct cvm_tdx_quote *q, struct cvm_verdict *v
 		cvm_verdict_add(v, "tdx.quote_signature", CVM_CHECK_FAIL, "quote signature does not verify with the attestation key");
 }
 
-static void check_collateral(const struct cvm_tdx_verifier *vf, const struct cvm_tdx_quote *q, const struct pck *p,
+static void check_collateral(const struct cvm_tdx_verifier *vf, const struct cvm_tdx_quote *q,
+			     const struct cvm_tdx_pck_info *p,
 			     const struct cvm_policy_tdx *pol, struct cvm_verdict *v)
 {
 	enum cvm_tdx_tcb_status qe_status = CVM_TDX_TCB_NOT_SUPPORTED;
@@ -447,11 +410,11 @@ static void check_collateral(const struct cvm_tdx_verifier *vf, const struct cvm
 			ev.advisories);
 }
 
-int cvm_tdx_verifier_check(const struct cvm_tdx_verifier *vf, const uint8_t *quote, size_t len,
+int cvm_tdx_verifier_check(struct cvm_tdx_verifier *vf, const uint8_t *quote, size_t len,
 			   const struct cvm_policy_tdx *pol, struct cvm_verdict *v, cvm_err *err)
 {
 	struct cvm_tdx_quote q;
-	struct pck p = { 0 };
+	const struct cvm_tdx_pck_info *p;
 
 	if (cvm_tdx_quote_parse(quote, len, &q, err) < 0)
 		return -1;
@@ -459,20 +422,20 @@ int cvm_tdx_verifier_check(const struct cvm_tdx_verifier *vf, const uint8_t *quo
 			q.body_type == CVM_TDX_BODY_TD15 ? "TDX 1.5" : "TDX 1.0", q.trailing);
 	if (memcmp(q.qe_vendor_id, cvm_tdx_intel_qe_vendor_id, 16) != 0)
 		cvm_verdict_add(v, "tdx.qe_vendor", CVM_CHECK_FAIL, "QE vendor ID is not Intel's");
-	check_pck_chain(vf, &q, &p, v);
-	check_crls(vf, &p, pol, v);
-	check_qe(&q, &p, v);
-	check_quote_sig(&q, v);
+	p = cvm_tdx_pck_lookup(vf->pck_cache, q.pck_chain, q.pck_chain_len, vf->roots, vf->at);
+	for (size_t i = 0; i < p->n_checks; i++)
+		cvm_verdict_add(v, p->checks[i].name, p->checks[i].result, "%s", p->checks[i].detail);
+	check_crls(vf, p, pol, v);
+	check_qe(&q, p, v);
+	check_quote_sig(vf, &q, v);
 	if (vf->has_collateral)
-		check_collateral(vf, &q, &p, pol, v);
+		check_collateral(vf, &q, p, pol, v);
 	else
 		cvm_verdict_add(v, "tdx.tcb_status", pol->has_tcb_status ? CVM_CHECK_ERROR : CVM_CHECK_INFO,
 				"not checked: no collateral given (--collateral)%s",
 				pol->has_tcb_status ? ", but the policy requires a TCB status" : "");
 	cvm_policy_tdx_evaluate(pol, &q, vf->has_nonce ? vf->nonce : NULL, vf->nonce_len, v);
-	cvm_tdx_claims(v->claims, &q, p.have_ext ? &p.ext : NULL);
-	sk_X509_pop_free(p.chain, X509_free);
-	sk_X509_pop_free(p.path, X509_free);
+	cvm_tdx_claims(v->claims, &q, p->have_ext ? &p->ext : NULL);
 	return 0;
 }
 

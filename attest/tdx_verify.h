@@ -44,8 +44,9 @@ void cvm_tdx_verifier_free(struct cvm_tdx_verifier *vf);
 
 /* Verify one quote, appending checks and claims to @v. Returns 0 when the
  * verdict is complete (accepted or not), -1 with @err when the quote cannot
- * be parsed (CVM_EXIT_BADINPUT). */
-int cvm_tdx_verifier_check(const struct cvm_tdx_verifier *vf, const uint8_t *quote, size_t len,
+ * be parsed (CVM_EXIT_BADINPUT). Remembers verified PCK chains and the last
+ * attestation key in @vf (so one verifier is not for concurrent use). */
+int cvm_tdx_verifier_check(struct cvm_tdx_verifier *vf, const uint8_t *quote, size_t len,
 			   const struct cvm_policy_tdx *pol, struct cvm_verdict *v, cvm_err *err);
 
 /* One-shot: new + check + free. */
