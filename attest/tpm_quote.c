@@ -561,7 +561,7 @@ int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *m
 	return 0;
 }
 
-static int ak_check(EVP_PKEY *k, cvm_err *err)
+int cvm_tpm_ak_check(EVP_PKEY *k, cvm_err *err)
 {
 	char curve[32] = "";
 
@@ -600,7 +600,7 @@ int cvm_tpm_ak_load(const uint8_t *buf, size_t len, EVP_PKEY **out, cvm_err *err
 	}
 	if (!k)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "not a PEM or DER public key (SubjectPublicKeyInfo)");
-	if (ak_check(k, err) < 0)
+	if (cvm_tpm_ak_check(k, err) < 0)
 		return -1;
 	*out = cvm_steal_ptr(&k);
 	return 0;

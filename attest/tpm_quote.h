@@ -92,6 +92,8 @@ int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *m
 /* Load an AK public key: PEM or DER SubjectPublicKeyInfo. RSA keys must be
  * ≥ 2048 bits; EC keys P-256, P-384 or P-521. BADINPUT otherwise. */
 int cvm_tpm_ak_load(const uint8_t *buf, size_t len, EVP_PKEY **out, cvm_err *err);
+/* The size/curve rules of cvm_tpm_ak_load for a key from elsewhere. */
+int cvm_tpm_ak_check(EVP_PKEY *k, cvm_err *err);
 /* SHA-256 of the DER SubjectPublicKeyInfo, lower-case hex: the AK's
  * fingerprint in policies ("trusted_ak_sha256"). */
 int cvm_tpm_ak_fingerprint(EVP_PKEY *ak, char out[65]);
