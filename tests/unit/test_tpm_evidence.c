@@ -78,8 +78,10 @@ static int group_teardown(void **state)
 	struct env *e = *state;
 	char cmd[1024];
 
-	snprintf(cmd, sizeof(cmd), "bash %s/scripts/swtpm.sh stop %s/swtpm; rm -rf %s", getenv("CVM_SOURCE_DIR"), e->dir,
-		 e->dir);
+	/* CVM_TEST_KEEP=1 leaves the folder (bundles, logs) for inspection and
+	 * for refreshing the fuzz seeds. */
+	snprintf(cmd, sizeof(cmd), "bash %s/scripts/swtpm.sh stop %s/swtpm; [ -n \"$CVM_TEST_KEEP\" ] || rm -rf %s",
+		 getenv("CVM_SOURCE_DIR"), e->dir, e->dir);
 	sh(cmd, NULL, 0);
 	free(e);
 	return 0;
