@@ -36,6 +36,8 @@ struct cvm_av_command {
 
 /* Subcommands (defined in <name>.c). */
 extern const struct cvm_av_command cvm_av_cmd_snp;
+extern const struct cvm_av_command cvm_av_cmd_tpm;
+extern const struct cvm_av_command cvm_av_cmd_bundle;
 
 enum {
 	CVM_AV_OPT_JSON = 0x1000,
