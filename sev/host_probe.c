@@ -187,13 +187,13 @@ static void verdicts(struct cvm_sev_host *h)
 	if (!h->sev.ok)
 		cap_set(&h->sev_es, false, "SEV-ES needs SEV: %s", h->sev.reason);
 	else if (amd_param(h, &h->sev_es, "sev_es", "SEV-ES") && cpuid_bit(h, &h->sev_es, CPUID_SEV_ES, "SEV-ES"))
-		cap_set(&h->sev_es, true, "%s", "");
+		cap_set(&h->sev_es, true, "%s", "enabled");
 	if (!h->sev.ok)
 		cap_set(&h->sev_snp, false, "SEV-SNP needs SEV: %s", h->sev.reason);
 	else if (amd_param(h, &h->sev_snp, "sev_snp", "SEV-SNP") &&
 		 cpuid_bit(h, &h->sev_snp, CPUID_SNP, "SEV-SNP") &&
 		 vm_type(h, &h->sev_snp, CVM_KVM_X86_SNP_VM, "KVM_X86_SNP_VM", "SEV-SNP"))
-		cap_set(&h->sev_snp, true, "%s", "");
+		cap_set(&h->sev_snp, true, "%s", "enabled, KVM_X86_SNP_VM");
 	char val[32];
 	enum param tdx = read_param(h->root, "/sys/module/kvm_intel/parameters/tdx", val, sizeof(val));
 	if (!kvm)
@@ -204,7 +204,7 @@ static void verdicts(struct cvm_sev_host *h)
 	else if (tdx == PARAM_OFF)
 		cap_set(&h->tdx, false, "TDX not enabled (%s/sys/module/kvm_intel/parameters/tdx is %s)", h->root, val);
 	else if (vm_type(h, &h->tdx, CVM_KVM_X86_TDX_VM, "KVM_X86_TDX_VM", "TDX"))
-		cap_set(&h->tdx, true, "%s", "");
+		cap_set(&h->tdx, true, "%s", "enabled, KVM_X86_TDX_VM");
 }
 
 int cvm_sev_host_probe(const char *host_root, struct cvm_sev_host *out)

@@ -1,49 +1,41 @@
-/* JSON form of the host probe (for `cvm-launch probe --json`). */
+/* JSON form of the host probe (for `cvm-launch probe --json`). Every member
+ * is {"available": bool, "detail": text} like the launcher's other probe
+ * entries, so the caller can merge them into its object and print them the
+ * same way; "detail" holds the reason when not available. */
 #include "sev_probe.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include <json-c/json.h>
 
-static struct json_object *cap_json(const struct cvm_sev_cap *c)
+static void add(struct json_object *out, const char *key, bool ok, const char *detail)
 {
 	struct json_object *o = json_object_new_object();
-	json_object_object_add(o, "available", json_object_new_boolean(c->ok));
-	if (c->reason[0])
-		json_object_object_add(o, c->ok ? "detail" : "reason", json_object_new_string(c->reason));
-	return o;
+	json_object_object_add(o, "available", json_object_new_boolean(ok));
+	json_object_object_add(o, "detail", json_object_new_string(detail));
+	json_object_object_add(out, key, o);
 }
 
 static const char *const vm_type_names[] = { "default", "sw_protected", "sev", "sev_es", "snp", "tdx" };
 
 void cvm_sev_host_to_json(const struct cvm_sev_host *h, struct json_object *out)
 {
-	char hex[24];
-	json_object_object_add(out, "host_root", json_object_new_string(h->root[0] ? h->root : "/"));
-	json_object_object_add(out, "kvm", cap_json(&h->kvm));
-	struct json_object *vt = json_object_new_object();
-	json_object_object_add(vt, "known", json_object_new_boolean(h->vm_types_known));
-	snprintf(hex, sizeof(hex), "%#llx", (unsigned long long)h->vm_types);
-	json_object_object_add(vt, "mask", json_object_new_string(hex));
-	struct json_object *names = json_object_new_array();
-	for (unsigned i = 0; i < sizeof(vm_type_names) / sizeof(vm_type_names[0]); i++)
+	char d[512];
+	size_t n = (size_t)snprintf(d, sizeof(d), "%#llx", (unsigned long long)h->vm_types);
+	for (unsigned i = 0; i < sizeof(vm_type_names) / sizeof(vm_type_names[0]) && n < sizeof(d); i++)
 		if (h->vm_types & (1ull << i))
-			json_object_array_add(names, json_object_new_string(vm_type_names[i]));
-	json_object_object_add(vt, "types", names);
-	json_object_object_add(out, "kvm_vm_types", vt);
-	if (h->cpuid_known) {
-		struct json_object *c = json_object_new_object();
-		const char *regs[] = { "eax", "ebx", "ecx", "edx" };
-		for (int i = 0; i < 4; i++) {
-			snprintf(hex, sizeof(hex), "%#x", h->cpuid[i]);
-			json_object_object_add(c, regs[i], json_object_new_string(hex));
-		}
-		json_object_object_add(c, "cbitpos", json_object_new_int((int)h->cbitpos));
-		json_object_object_add(c, "reduced_phys_bits", json_object_new_int((int)h->reduced_phys_bits));
-		json_object_object_add(out, "cpuid_8000001f", c);
-	}
-	json_object_object_add(out, "sev", cap_json(&h->sev));
-	json_object_object_add(out, "sev_es", cap_json(&h->sev_es));
-	json_object_object_add(out, "sev_snp", cap_json(&h->sev_snp));
-	json_object_object_add(out, "tdx", cap_json(&h->tdx));
+			n += (size_t)snprintf(d + n, sizeof(d) - n, " %s", vm_type_names[i]);
+	add(out, "kvm_vm_types", h->vm_types_known,
+	    h->vm_types_known ? d : h->kvm.ok ? "KVM does not report KVM_CAP_VM_TYPES (kernel older than 6.10)" : h->kvm.reason);
+	if (h->cpuid_known)
+		snprintf(d, sizeof(d), "cbitpos %u, reduced-phys-bits %u (EAX %#x EBX %#x ECX %#x EDX %#x)", h->cbitpos,
+			 h->reduced_phys_bits, h->cpuid[0], h->cpuid[1], h->cpuid[2], h->cpuid[3]);
+	else
+		snprintf(d, sizeof(d), "no leaf 0x8000001F (not an AMD CPU with memory encryption)");
+	add(out, "sev_cpuid", h->cpuid_known, d);
+	add(out, "sev", h->sev.ok, h->sev.reason);
+	add(out, "sev_es", h->sev_es.ok, h->sev_es.reason);
+	add(out, "sev_snp", h->sev_snp.ok, h->sev_snp.reason);
+	add(out, "tdx", h->tdx.ok, h->tdx.reason);
 }

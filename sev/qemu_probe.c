@@ -54,6 +54,12 @@ void cvm_qemu_caps_to_json(const struct cvm_qemu_caps *c, struct json_object *ou
 {
 	char v[48];
 	snprintf(v, sizeof(v), "%u.%u.%u", c->major, c->minor, c->micro);
+	/* "available"/"detail" first: the same shape as the launcher's probe entries */
+	char d[256];
+	snprintf(d, sizeof(d), "%s %s: sev-guest %s, sev-snp-guest %s, tdx-guest %s", c->emulator, v,
+		 c->sev_guest ? "yes" : "no", c->sev_snp_guest ? "yes" : "no (9.1+)", c->tdx_guest ? "yes" : "no (10.1+)");
+	json_object_object_add(out, "available", json_object_new_boolean(true));
+	json_object_object_add(out, "detail", json_object_new_string(d));
 	json_object_object_add(out, "emulator", json_object_new_string(c->emulator));
 	json_object_object_add(out, "sha256", json_object_new_string(c->sha256));
 	json_object_object_add(out, "version", json_object_new_string(v));

@@ -53,7 +53,9 @@ struct cvm_sev_host {
  * ends with ok or a reason. Returns 0. */
 int cvm_sev_host_probe(const char *host_root, struct cvm_sev_host *out);
 
-/* Add the probe's fields to the JSON object @out (for `probe --json`). */
+/* Add the probe's verdicts to the JSON object @out (for `probe --json`):
+ * kvm_vm_types, sev_cpuid, sev, sev_es, sev_snp, tdx, each
+ * {"available": bool, "detail": text (the reason when not available)}. */
 void cvm_sev_host_to_json(const struct cvm_sev_host *h, struct json_object *out);
 
 #endif
