@@ -133,7 +133,7 @@ static int set_opt(struct cli *c, int ch, const char *arg, cvm_err *err)
 		c->o.json = true;
 		return 0;
 	default:
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "usage: %s", CVM_MEASURE_USAGE);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "measure: bad option (see cvm-launch measure --help)");
 	}
 }
 
@@ -207,8 +207,8 @@ int cvm_measure_cli(int argc, char **argv, FILE *out, cvm_err *err)
 			return CVM_EXIT_OK;
 		}
 		if (ch == '?' || ch == ':') {
-			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "measure: bad option '%s'; usage: cvm-launch %s",
-				    argv[optind - 1], CVM_MEASURE_USAGE);
+			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "measure: bad option '%s' (see cvm-launch measure --help)",
+				    argv[optind - 1]);
 			return CVM_EXIT_BADINPUT;
 		}
 		if (set_opt(&c, ch, optarg, err) < 0)
