@@ -14,6 +14,7 @@ pkgs=(
   busybox-static cpio linux-image-amd64 kmod
   selinux-policy-default selinux-policy-dev checkpolicy semodule-utils policycoreutils
   selinux-utils strace
+  ovmf
 )
 missing=()
 for p in "${pkgs[@]}"; do
