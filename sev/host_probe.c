@@ -117,7 +117,7 @@ static void probe_cpuid(struct cvm_sev_host *h)
 		__cpuid(0, a, b, c, d);
 		if (!(b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163)) /* "AuthenticAMD" */
 			return;
-		if (__get_cpuid_max(0x80000000, NULL) < 0x8000001f)
+		if ((unsigned)__get_cpuid_max(0x80000000, NULL) < 0x8000001fu) /* int in clang, unsigned in gcc */
 			return;
 		__cpuid(0x8000001f, r[0], r[1], r[2], r[3]);
 	}
