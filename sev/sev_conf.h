@@ -144,6 +144,20 @@ void cvm_conf_resolve(struct cvm_conf_spec *c, const struct cvm_sev_host *host);
 int cvm_conf_qemu_args(const struct cvm_conf_spec *c, unsigned long long memory_mib, struct cvm_argv *args,
 		       char *machine_props, size_t machine_props_len, cvm_err *err);
 
+/* All of the above in one call for the launcher: probe the host under
+ * @host_root and the emulator (cached in @cache_dir, may be NULL), refuse
+ * what they lack (CVM_EXIT_BADINPUT, nothing changed), copy @in to @out with
+ * host-derived values filled in, and append the QEMU arguments. Type none
+ * probes nothing and appends nothing. */
+int cvm_conf_prepare(const struct cvm_conf_spec *in, const char *host_root, const char *emulator,
+		     const char *cache_dir, unsigned long long memory_mib, struct cvm_conf_spec *out,
+		     struct cvm_argv *args, char *machine_props, size_t machine_props_len, cvm_err *err);
+
+/* The QEMU -cpu model the guest must run with for the expected measurement
+ * to hold (the VMSAs carry its CPUID signature): the spec's vcpu_type for
+ * sev-es and sev-snp, NULL for other types (any model). */
+const char *cvm_conf_cpu_model(const struct cvm_conf_spec *c);
+
 /* The measurement a verifier should expect for this launch, lower-case hex,
  * into @hex_out (>= 97 bytes): SNP launch digest for sev-snp, launch digest
  * (SHA-256, before the PSP's HMAC) for sev and sev-es. @kernel/@initrd/

@@ -16,6 +16,7 @@
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
 #include "cvm_json.h"
+#include "sev_conf.h"
 #include "sev_qemu.h"
 
 static char dir[64];
@@ -254,12 +255,76 @@ static void test_real_qemu(void **state)
 	}
 }
 
+static void put(const char *root, const char *rel, const char *content)
+{
+	char path[512], d[512];
+	snprintf(path, sizeof(path), "%s%s", root, rel);
+	snprintf(d, sizeof(d), "%s", path);
+	*strrchr(d, '/') = 0;
+	assert_int_equal(cvm_mkdir_p(d, 0755, NULL), 0);
+	assert_int_equal(cvm_write_atomic(path, content, strlen(content), 0644, NULL), 0);
+}
+
+/* The launcher's one call: fake SNP host + fake QEMU 9.2 -> arguments with
+ * the host's C-bit; the same host with QEMU 7.2 -> refusal naming both
+ * versions; type none touches nothing. */
+static void test_prepare(void **state)
+{
+	(void)state;
+	char root[128], q92[256], q72[256], mp[256];
+	snprintf(root, sizeof(root), "%s/host", dir);
+	put(root, "/sys/module/kvm_amd/parameters/sev", "Y");
+	put(root, "/sys/module/kvm_amd/parameters/sev_es", "Y");
+	put(root, "/sys/module/kvm_amd/parameters/sev_snp", "Y");
+	put(root, "/dev/sev", "");
+	put(root, "/dev/kvm", "0x1d");
+	put(root, "/cvm-fake/cpuid-8000001f", "0x1b 0x73 0 0");
+	script("p92", GREETING(9, 2),
+	       "  *query-version*) echo '{\"return\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 9}, \"package\": \"\"}}';;\n"
+	       "  *qom-list-types*) echo '{\"return\": [{\"name\": \"sev-guest\"}, {\"name\": \"sev-snp-guest\"}]}';;\n"
+	       "  *query-sev-capabilities*) echo '{\"return\": {\"cbitpos\": 51, \"reduced-phys-bits\": 1}}';;",
+	       q92, sizeof(q92));
+	script("p72", GREETING(7, 2),
+	       "  *query-version*) echo '{\"return\": {\"qemu\": {\"micro\": 0, \"minor\": 2, \"major\": 7}, \"package\": \"\"}}';;\n"
+	       "  *qom-list-types*) echo '{\"return\": [{\"name\": \"sev-guest\"}]}';;\n"
+	       "  *query-sev-capabilities*) echo '{\"return\": {\"cbitpos\": 51, \"reduced-phys-bits\": 1}}';;",
+	       q72, sizeof(q72));
+	struct cvm_conf_spec in = { .type = CVM_CONF_SEV_SNP, .policy = CVM_SNP_POLICY_DEFAULT, .guest_features = 1 };
+	strcpy(in.vcpu_type, "EPYC-Milan");
+	struct cvm_conf_spec out;
+	cvm_err err = { 0 };
+	cvm_autoargv struct cvm_argv a = { 0 };
+	if (cvm_conf_prepare(&in, root, q92, NULL, 1024, &out, &a, mp, sizeof(mp), &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_int_equal(a.n, 4);
+	assert_string_equal(a.v[3], "sev-snp-guest,id=sev0,cbitpos=51,reduced-phys-bits=1,policy=0x30000");
+	assert_string_equal(mp, ",confidential-guest-support=sev0,memory-backend=ram1");
+	assert_int_equal(out.cbitpos, 51);
+	assert_string_equal(cvm_conf_cpu_model(&out), "EPYC-Milan");
+	cvm_autoargv struct cvm_argv b = { 0 };
+	assert_int_equal(cvm_conf_prepare(&in, root, q72, NULL, 1024, &out, &b, mp, sizeof(mp), &err), -1);
+	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
+	assert_string_equal(err.msg, "confidential.type sev-snp: QEMU 7.2 has no sev-snp-guest; 9.1 or newer is needed");
+	assert_int_equal(b.n, 0);
+	put(root, "/sys/module/kvm_amd/parameters/sev_snp", "N");
+	assert_int_equal(cvm_conf_prepare(&in, root, q92, NULL, 1024, &out, &b, mp, sizeof(mp), &err), -1);
+	char want[512];
+	snprintf(want, sizeof(want),
+		 "confidential.type sev-snp: host: SEV-SNP not enabled (%s/sys/module/kvm_amd/parameters/sev_snp is N)", root);
+	assert_string_equal(err.msg, want);
+	struct cvm_conf_spec none = { .type = CVM_CONF_NONE };
+	assert_int_equal(cvm_conf_prepare(&none, "/nonexistent", "/nonexistent/qemu", NULL, 1024, &out, &b, mp, sizeof(mp), &err), 0);
+	assert_int_equal(b.n, 0);
+	assert_string_equal(mp, "");
+	assert_null(cvm_conf_cpu_model(&none));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fake_snp),     cmocka_unit_test(test_fake_tdx_nosev),
 		cmocka_unit_test(test_broken_peers), cmocka_unit_test(test_cache),
-		cmocka_unit_test(test_real_qemu),
+		cmocka_unit_test(test_real_qemu),    cmocka_unit_test(test_prepare),
 	};
 	return cmocka_run_group_tests_name("sev_qemu", tests, setup, teardown);
 }
