@@ -6,7 +6,8 @@
  *
  * A verifier context caches each chain it has checked, keyed by the three
  * certificates, so verifying many reports from one host costs one ECDSA
- * verification each (the chain result and the parsed VCEK are reused). */
+ * verification each (the chain result and the parsed VCEK are reused).
+ * A context is not thread-safe: use one per thread. */
 #ifndef CVM_SNP_CHAIN_H
 #define CVM_SNP_CHAIN_H
 

@@ -118,8 +118,9 @@ void cvm_snp_policy_eval(const struct cvm_snp_report *r, enum cvm_snp_product pr
 	const struct cvm_policy_snp *s = &p->snp;
 	char hex[97];
 
-	if (p->confidential_type && strcmp(p->confidential_type, "sev-snp") != 0)
-		cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_FAIL,
+	if (p->confidential_type)
+		cvm_verdict_add(v, "policy.confidential_type",
+		                strcmp(p->confidential_type, "sev-snp") == 0 ? CVM_CHECK_PASS : CVM_CHECK_FAIL,
 		                "policy requires %s evidence, got SEV-SNP", p->confidential_type);
 	check_flags(r, p, v);
 	if ((r->signing_key == CVM_SNP_SIGNER_VCEK && !s->allow_vcek) ||

@@ -230,8 +230,10 @@ static void check_hwid(const struct cvm_snp_report *r, const struct cvm_snp_chai
 		cvm_verdict_add(v, "snp.hwid", CVM_CHECK_ERROR, "the VCEK has no usable hwID to compare with CHIP_ID");
 		return;
 	}
+	/* Turin's hwID is the first 8 bytes of CHIP_ID; the references compare
+	 * only those (virtee/sev, snpguest verify_attestation_tcb). */
 	size_t n = cr->vcek.hwid_len;
-	if (memcmp(cr->vcek.hwid, r->chip_id, n) != 0 || !all_zero(r->chip_id + n, 64 - n)) {
+	if (memcmp(cr->vcek.hwid, r->chip_id, n) != 0) {
 		cvm_verdict_add(v, "snp.hwid", CVM_CHECK_FAIL, "CHIP_ID differs from the VCEK's %zu-byte hwID", n);
 		return;
 	}

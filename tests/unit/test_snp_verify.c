@@ -156,6 +156,25 @@ static void test_accept_matrix(void **state)
 			}
 }
 
+/* v4 uses the v3 layout (virtee); v1 and v0 are not SNP reports we know. */
+static void test_versions(void **state)
+{
+	struct evidence e;
+	struct run r;
+
+	make(&e, SNP_TS_GENOA, 3, false);
+	snp_ts_put32(e.rep, 4);
+	resign(&e);
+	run_default(&r, &e);
+	assert_int_equal(cvm_verdict_result(&r.v, "snp.product"), CVM_CHECK_PASS);
+	expect_accepted(&r);
+	snp_ts_put32(e.rep, 1);
+	resign(&e);
+	run_default(&r, &e);
+	expect_rejected_by(&r, "snp.report.format", CVM_CHECK_FAIL);
+	unmake(&e);
+}
+
 static void test_flip_every_byte(void **state)
 {
 	struct evidence e;
@@ -578,6 +597,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_accept_matrix),
+	    cmocka_unit_test(test_versions),
 	    cmocka_unit_test(test_flip_every_byte),
 	    cmocka_unit_test(test_wrong_signer_key),
 	    cmocka_unit_test(test_wrong_chain),
