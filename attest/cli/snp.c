@@ -53,6 +53,7 @@ static int parse_args(int argc, char **argv, struct snp_args *a, cvm_err *err)
 	int opt, rc;
 
 	optind = 1;
+	opterr = 0; /* one message, ours */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
 			return -1;
@@ -63,7 +64,8 @@ static int parse_args(int argc, char **argv, struct snp_args *a, cvm_err *err)
 		else if (opt == OPT_CRL)
 			rc = add_file(a->crls, &a->n_crls, optarg, "--crl", err);
 		else
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option");
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option or missing argument: %s",
+			                   argv[optind - 1]);
 		if (rc < 0)
 			return -1;
 	}
