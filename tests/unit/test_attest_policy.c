@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "attest_util.h"
+#include "json_dupkey.h"
 #include "policy.h"
 #include "snp_report.h"
 
@@ -98,6 +99,8 @@ static void test_errors(void **state)
 	    {"{\"require_nonce\": 1}", "require_nonce"},
 	    {"{\"confidential_type\": \"sev\"}", "confidential_type"},
 	    {"{} x", "trailing"},
+	    {"{\"snp\": {\"vmpl\": 0}, \"snp\": {}}", "key \"snp\" appears twice"},
+	    {"{\"snp\": {\"vmpl\": 0, \"measurements\": [\"00\"], \"vmpl\": 1}}", "key \"vmpl\" appears twice"},
 	    {"[]", "object"},
 	};
 
@@ -112,6 +115,19 @@ static void test_errors(void **state)
 		assert_non_null(strstr(err.msg, "pol.json"));
 		assert_null(p);
 	}
+}
+
+static void test_dupkey(void **state)
+{
+	char k[16];
+
+	assert_false(
+	    cvm_json_dupkey("{\"a\": {\"a\": 1, \"b\": [{\"a\": 2}, {\"a\": 3}]}, \"b\": \"a\"}", k, sizeof(k)));
+	assert_false(cvm_json_dupkey("{\"a\\\"\": 1, \"a\": \"x,\\\"a\\\":\"}", k, sizeof(k)));
+	assert_true(cvm_json_dupkey("{\"x\": {\"a\": 1, \"b\": {\"c\": 1}, \"a\": 2}}", k, sizeof(k)));
+	assert_string_equal(k, "a");
+	assert_true(cvm_json_dupkey("[{\"k\": 1}, {\"q\": 1, \"q\": 2}]", k, sizeof(k)));
+	assert_string_equal(k, "q");
 }
 
 static void test_nonce_binding(void **state)
@@ -158,8 +174,8 @@ static void test_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_default),       cmocka_unit_test(test_full), cmocka_unit_test(test_errors),
-	    cmocka_unit_test(test_nonce_binding), cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_default), cmocka_unit_test(test_full),          cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_dupkey),  cmocka_unit_test(test_nonce_binding), cmocka_unit_test(test_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
