@@ -234,23 +234,46 @@ int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbo
 	return 0;
 }
 
-void cvm_sandbox_verdict_json(const struct cvm_sandbox_verdict *v, struct json_object *record)
-{
-	struct json_object *o = json_object_new_object();
+static const char *const seccomp_names[] = { "off", "log", "enforce" };
+static const char *const mode3_names[] = { "off", "auto", "require" };
 
-	json_object_object_add(o, "verified", json_object_new_boolean(v->ok));
+void cvm_sandbox_record_json(const struct cvm_sandbox_record_in *in, struct json_object *record)
+{
+	const struct cvm_sandbox_verdict *v = in->verdict;
+	struct json_object *sc = json_object_new_object(), *ll = json_object_new_object();
+	struct json_object *ns = json_object_new_array(), *sb = json_object_new_object();
+	const char *llstate = in->landlock == CVM_MODE_OFF ? "off" : in->landlock_abi > 0 ? "enforced" : "unavailable";
+	char names[sizeof(v->namespaces)];
+
+	json_object_object_add(record, "sandbox_verified", json_object_new_boolean(v->ok));
+	json_object_object_add(sc, "mode", json_object_new_string(seccomp_names[in->seccomp % 3]));
+	if (in->seccomp != CVM_SECCOMP_OFF) {
+		json_object_object_add(sc, "policy", json_object_new_string(v->policy_name));
+		json_object_object_add(sc, "policy_path", json_object_new_string(in->policy_path ? in->policy_path : ""));
+		json_object_object_add(sc, "bpf_sha256", json_object_new_string(v->bpf_sha256));
+		json_object_object_add(sc, "default_action", json_object_new_string(v->seccomp_action));
+		json_object_object_add(sc, "filters", json_object_new_int(v->seccomp_filters));
+	}
+	json_object_object_add(record, "seccomp", sc);
+	json_object_object_add(ll, "state", json_object_new_string(llstate));
+	json_object_object_add(ll, "mode", json_object_new_string(mode3_names[in->landlock % 3]));
+	json_object_object_add(ll, "abi", json_object_new_int(in->landlock_abi > 0 ? in->landlock_abi : 0));
+	json_object_object_add(record, "landlock", ll);
+	snprintf(names, sizeof(names), "%s", v->namespaces);
+	for (char *save = NULL, *t = strtok_r(names, ",", &save); t; t = strtok_r(NULL, ",", &save))
+		json_object_array_add(ns, json_object_new_string(t));
+	json_object_object_add(record, "namespaces", ns);
+	json_object_object_add(record, "no_new_privs", json_object_new_boolean(v->ok && v->no_new_privs));
+	json_object_object_add(record, "capabilities", json_object_new_string(v->ok ? "none" : "unverified"));
+	json_object_object_add(sb, "tasks_verified", json_object_new_int((int)v->n_tasks));
+	json_object_object_add(sb, "uid", json_object_new_int64((int64_t)v->uid));
+	json_object_object_add(sb, "gid", json_object_new_int64((int64_t)v->gid));
 	if (!v->ok)
-		json_object_object_add(o, "failure", json_object_new_string(v->failure));
-	json_object_object_add(o, "tasks", json_object_new_int((int)v->n_tasks));
-	json_object_object_add(o, "uid", json_object_new_int64((int64_t)v->uid));
-	json_object_object_add(o, "gid", json_object_new_int64((int64_t)v->gid));
-	json_object_object_add(o, "no_new_privs", json_object_new_boolean(v->no_new_privs));
-	json_object_object_add(o, "capabilities", json_object_new_string("none"));
-	json_object_object_add(o, "seccomp_mode", json_object_new_int(v->seccomp_mode));
-	json_object_object_add(o, "seccomp_filters", json_object_new_int(v->seccomp_filters));
-	json_object_object_add(o, "seccomp_policy", json_object_new_string(v->policy_name));
-	json_object_object_add(o, "seccomp_default_action", json_object_new_string(v->seccomp_action));
-	json_object_object_add(o, "seccomp_bpf_sha256", json_object_new_string(v->bpf_sha256));
-	json_object_object_add(o, "namespaces", json_object_new_string(v->namespaces));
-	json_object_object_add(record, "sandbox", o);
+		json_object_object_add(sb, "failure", json_object_new_string(v->failure));
+	if (in->cgroup)
+		json_object_object_add(sb, "cgroup", json_object_new_string(in->cgroup));
+	else
+		json_object_object_add(sb, "cgroup_unavailable",
+				       json_object_new_string(in->cgroup_note ? in->cgroup_note : "not requested"));
+	json_object_object_add(record, "sandbox", sb);
 }

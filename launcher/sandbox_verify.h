@@ -10,6 +10,7 @@
 #include <sys/types.h>
 
 #include "cvm_err.h"
+#include "sandbox.h"
 
 struct json_object;
 struct cvm_seccomp_bpf;
@@ -57,7 +58,23 @@ struct cvm_sandbox_verdict {
 int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbox_expect *exp,
 		       const struct cvm_seccomp_bpf *bpf, struct cvm_sandbox_verdict *out, cvm_err *err);
 
-/* Add the verdict under "sandbox" to a launch record object. */
-void cvm_sandbox_verdict_json(const struct cvm_sandbox_verdict *v, struct json_object *record);
+/* What the launch applied, for the record (with the verdict of what was
+ * found on the running process). */
+struct cvm_sandbox_record_in {
+	const struct cvm_sandbox_verdict *verdict;
+	enum cvm_seccomp_mode seccomp;
+	const char *policy_path;   /* "" or NULL when seccomp is off */
+	enum cvm_mode3 landlock;
+	int landlock_abi;          /* cvm_landlock_abi() at launch: <= 0 unavailable */
+	const char *cgroup;        /* the tenant cgroup dir, or NULL */
+	const char *cgroup_note;   /* why there is none (probe reason), or NULL */
+};
+
+/* Add the launch-record keys (DESIGN §5) to @record: "sandbox_verified",
+ * "seccomp" {mode, policy, policy_path, bpf_sha256, default_action,
+ * filters}, "landlock" {state: enforced|unavailable|off, mode, abi},
+ * "namespaces" [..], "no_new_privs", "capabilities" ("none" when verified
+ * empty), "sandbox" {tasks_verified, uid, gid, failure, cgroup}. */
+void cvm_sandbox_record_json(const struct cvm_sandbox_record_in *in, struct json_object *record);
 
 #endif

@@ -50,7 +50,7 @@ int cvm_uid_pick(uid_t min, uid_t max, const uid_t *used, size_t n_used, uid_t *
 exhausted:
 	return cvm_err_set(err, CVM_EXIT_EXHAUSTED, 0,
 			   "no free tenant uid: every uid in %u-%u is used by a live tenant or a running "
-			   "process (widen uid_min/uid_max in the host config)",
+			   "process (widen uid_range in the host config)",
 			   (unsigned)min, (unsigned)max);
 }
 

@@ -4,6 +4,17 @@
  *   hostile_payload RUN_DIR attempt NAME [ARG]   one attempt (see table)
  *   hostile_payload RUN_DIR idle MS THREADS      start THREADS threads, sleep
  *   hostile_payload RUN_DIR true                 exit 0 (benchmark payload)
+ *   hostile_payload QEMU-ARGS...                 run as the tenant's emulator by
+ *                                                cvm-launch (host config "emulator"):
+ *                                                the run dir comes from the QMP chardev,
+ *                                                the job from the kernel command line:
+ *                                                "hostile=NAME [hostile_arg=X]" makes one
+ *                                                attempt and exits 10 (denied) or 11
+ *                                                (succeeded); without it the payload is a
+ *                                                fake emulator: "hostile_threads=N"
+ *                                                threads, a minimal QMP server (greeting,
+ *                                                query-status running, exit 0 on
+ *                                                system_powerdown or quit)
  *   hostile_payload RUN_DIR inspect              log what the sandbox left it: open
  *                                                fds, environment, hostname, /dev,
  *                                                ids, rlimits, pid
@@ -30,6 +41,7 @@
 #include <sys/ptrace.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -38,6 +50,7 @@
 #define X32_SYSCALL_BIT 0x40000000
 
 static int logfd = -1;
+static int echo_stdout; /* also to stdout (cvm-launch keeps it as emulator.log) */
 
 __attribute__((format(printf, 1, 2))) static void logline(const char *fmt, ...)
 {
@@ -54,6 +67,8 @@ __attribute__((format(printf, 1, 2))) static void logline(const char *fmt, ...)
 			_exit(3);
 		fsync(logfd);
 	}
+	if (n > 0 && echo_stdout && write(1, buf, (size_t)n) != n)
+		_exit(3);
 }
 
 static long a_ptrace(const char *arg)
@@ -198,6 +213,16 @@ static const struct attempt {
 	{ "raw_socket", a_raw_socket },
 };
 
+/* (pause() is not in QEMU's policy; nanosleep is.) */
+static void *forever(void *arg)
+{
+	for (;;) {
+		struct timespec ts = { 3600, 0 };
+		nanosleep(&ts, NULL);
+	}
+	return arg;
+}
+
 static void *sleeper(void *arg)
 {
 	unsigned ms = *(unsigned *)arg;
@@ -220,6 +245,124 @@ static int idle(unsigned ms, unsigned nthreads)
 	for (unsigned i = 0; i < nthreads; i++)
 		pthread_join(t[i], NULL);
 	return 0;
+}
+
+
+/* ---- invoked with QEMU's argv by cvm-launch ---------------------------- */
+
+struct qemu_job {
+	char run_dir[256], qmp[300], attempt[64], arg[256];
+	unsigned threads;
+};
+
+static void parse_qemu_argv(int argc, char **argv, struct qemu_job *j)
+{
+	memset(j, 0, sizeof(*j));
+	for (int i = 1; i + 1 < argc; i++) {
+		const char *v = argv[i + 1], *p;
+		if (!strcmp(argv[i], "-chardev") && (p = strstr(v, "id=qmp,path="))) {
+			snprintf(j->qmp, sizeof(j->qmp), "%.*s", (int)strcspn(p + 12, ","), p + 12);
+			snprintf(j->run_dir, sizeof(j->run_dir), "%s", j->qmp);
+			char *slash = strrchr(j->run_dir, '/');
+			if (slash)
+				*slash = '\0';
+		}
+		if (!strcmp(argv[i], "-append")) {
+			if ((p = strstr(v, "hostile=")))
+				snprintf(j->attempt, sizeof(j->attempt), "%.*s", (int)strcspn(p + 8, " "), p + 8);
+			if ((p = strstr(v, "hostile_arg=")))
+				snprintf(j->arg, sizeof(j->arg), "%.*s", (int)strcspn(p + 12, " "), p + 12);
+			if ((p = strstr(v, "hostile_threads=")))
+				j->threads = (unsigned)atoi(p + 16);
+		}
+	}
+}
+
+static void qmp_send(int fd, const char *msg)
+{
+	size_t n = strlen(msg);
+	if (write(fd, msg, n) != (ssize_t)n)
+		return; /* the client went away */
+}
+
+/* Serve one QMP client until it disconnects; 1 = asked to quit. */
+static int qmp_client(int fd)
+{
+	char buf[4096];
+	size_t len = 0;
+
+	qmp_send(fd, "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7, \"minor\": 2, \"micro\": 0}}, "
+		     "\"capabilities\": []}}\r\n");
+	for (;;) {
+		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
+		if (n <= 0)
+			return 0;
+		len += (size_t)n;
+		buf[len] = '\0';
+		char *nl;
+		while ((nl = strchr(buf, '\n'))) {
+			*nl = '\0';
+			if (strstr(buf, "query-status"))
+				qmp_send(fd, "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}\r\n");
+			else
+				qmp_send(fd, "{\"return\": {}}\r\n");
+			if (strstr(buf, "system_powerdown") || strstr(buf, "\"quit\""))
+				return 1;
+			len -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, len + 1);
+		}
+		if (len == sizeof(buf) - 1)
+			return 0;
+	}
+}
+
+static int fake_emulator(const struct qemu_job *j)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	pthread_t t;
+	int lfd;
+
+	for (unsigned i = 0; i < j->threads && i < 16; i++)
+		if (pthread_create(&t, NULL, forever, NULL) != 0)
+			return 4;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", j->qmp);
+	unlink(j->qmp);
+	lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (lfd < 0 || bind(lfd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(lfd, 4) < 0)
+		return 5;
+	logline("fake emulator: %u threads, QMP on %s\n", j->threads, j->qmp);
+	for (;;) {
+		int c = accept4(lfd, NULL, NULL, SOCK_CLOEXEC);
+		if (c < 0)
+			continue;
+		int quit = qmp_client(c);
+		close(c);
+		if (quit) {
+			logline("fake emulator: powerdown%s\n", "");
+			return 0;
+		}
+	}
+}
+
+static int attempt(const char *name, const char *arg);
+
+static int qemu_mode(int argc, char **argv)
+{
+	struct qemu_job j;
+	char path[300];
+
+	parse_qemu_argv(argc, argv, &j);
+	if (!j.run_dir[0])
+		return 2;
+	snprintf(path, sizeof(path), "%s/payload.log", j.run_dir);
+	logfd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (logfd < 0)
+		return 3;
+	echo_stdout = 1;
+	if (!j.attempt[0])
+		return fake_emulator(&j);
+	int rc = attempt(j.attempt, j.arg[0] ? j.arg : NULL);
+	return rc == 0 ? 10 : rc == 1 ? 11 : rc;
 }
 
 extern char **environ;
@@ -277,6 +420,8 @@ static int run(int argc, char **argv)
 {
 	char path[512];
 
+	if (argc > 1 && argv[1][0] == '-')
+		return qemu_mode(argc, argv);
 	if (argc < 3)
 		return 2;
 	if (!strcmp(argv[2], "true"))
@@ -291,19 +436,26 @@ static int run(int argc, char **argv)
 		return idle((unsigned)atoi(argv[3]), (unsigned)atoi(argv[4]));
 	if (strcmp(argv[2], "attempt") || argc < 4)
 		return 2;
+	return attempt(argv[3], argc > 4 ? argv[4] : NULL);
+}
+
+/* 0 = denied (logged), 1 = succeeded (logged), 2 = no such attempt; a
+ * killed attempt does not return. */
+static int attempt(const char *name, const char *arg)
+{
 	for (size_t i = 0; i < sizeof(attempts) / sizeof(attempts[0]); i++) {
-		if (strcmp(attempts[i].name, argv[3]))
+		if (strcmp(attempts[i].name, name))
 			continue;
-		logline("attempt %s\n", argv[3]);
+		logline("attempt %s\n", name);
 		errno = 0;
-		long r = attempts[i].fn(argc > 4 ? argv[4] : NULL);
+		long r = attempts[i].fn(arg);
 		if (r < 0) {
 			char e[64];
 			snprintf(e, sizeof(e), "%d (%s)", errno, strerrorname_np(errno));
-			logline("%s: denied errno=%s\n", argv[3], e);
+			logline("%s: denied errno=%s\n", name, e);
 			return 0;
 		}
-		logline("%s: SUCCEEDED\n", argv[3]);
+		logline("%s: SUCCEEDED\n", name);
 		return 1;
 	}
 	return 2;

@@ -108,15 +108,26 @@ static void test_good_tree_and_json(void **state)
 	assert_int_equal(cvm_sandbox_verify(root, 77, &exp, &bpf, &v, &err), 0);
 	assert_true(v.ok);
 	assert_int_equal(v.n_tasks, 2);
-	struct json_object *rec = json_object_new_object(), *sb = NULL, *x = NULL;
-	cvm_sandbox_verdict_json(&v, rec);
-	assert_true(json_object_object_get_ex(rec, "sandbox", &sb));
-	assert_true(json_object_object_get_ex(sb, "seccomp_bpf_sha256", &x));
+	struct json_object *rec = json_object_new_object(), *sc = NULL, *x = NULL;
+	struct cvm_sandbox_record_in in = { .verdict = &v, .seccomp = CVM_SECCOMP_ENFORCE, .policy_path = "/p/p.policy",
+					    .landlock = CVM_MODE_AUTO, .landlock_abi = 0, .cgroup_note = "not delegated" };
+	cvm_sandbox_record_json(&in, rec);
+	assert_true(json_object_object_get_ex(rec, "seccomp", &sc));
+	assert_true(json_object_object_get_ex(sc, "bpf_sha256", &x));
 	assert_int_equal(strlen(json_object_get_string(x)), 64);
-	assert_true(json_object_object_get_ex(sb, "verified", &x));
-	assert_true(json_object_get_boolean(x));
-	assert_true(json_object_object_get_ex(sb, "seccomp_default_action", &x));
+	assert_true(json_object_object_get_ex(sc, "mode", &x));
+	assert_string_equal(json_object_get_string(x), "enforce");
+	assert_true(json_object_object_get_ex(sc, "default_action", &x));
 	assert_string_equal(json_object_get_string(x), "kill-process");
+	assert_true(json_object_object_get_ex(rec, "sandbox_verified", &x));
+	assert_true(json_object_get_boolean(x));
+	assert_true(json_object_object_get_ex(rec, "capabilities", &x));
+	assert_string_equal(json_object_get_string(x), "none");
+	assert_true(json_object_object_get_ex(rec, "landlock", &sc));
+	assert_true(json_object_object_get_ex(sc, "state", &x));
+	assert_string_equal(json_object_get_string(x), "unavailable"); /* auto on a kernel without it */
+	assert_true(json_object_object_get_ex(rec, "namespaces", &x));
+	assert_true(json_object_is_type(x, json_type_array));
 	json_object_put(rec);
 	/* namespaces: the fake tree has no ns links, so a required one fails */
 	exp.namespaces = "pid";
