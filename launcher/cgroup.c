@@ -15,7 +15,7 @@
 #include "cvm_cleanup.h"
 #include "sandbox.h"
 
-static const char *const needed[] = { "memory", "pids", "cpu" };
+static const char *const needed[] = {"memory", "pids", "cpu"};
 
 static bool has_word(const char *list, const char *word)
 {
@@ -102,8 +102,8 @@ void cvm_cgroup_probe(const char *proc_root, struct cvm_cgroup_probe *out)
 	for (size_t i = 0; i < sizeof(needed) / sizeof(needed[0]); i++) {
 		if (!has_word(out->controllers, needed[i])) {
 			snprintf(out->reason, sizeof(out->reason),
-				 "controller %s is not available in %s (bound to cgroup v1 or not delegated)",
-				 needed[i], out->parent);
+			         "controller %s is not available in %s (bound to cgroup v1 or not delegated)",
+			         needed[i], out->parent);
 			return;
 		}
 	}
@@ -140,8 +140,8 @@ static int set_limit(const char *dir, const char *file, const char *val, cvm_err
 	return 0;
 }
 
-int cvm_cgroup_create(const char *parent, const char *name, const struct cvm_limits *l, char *dir,
-		      size_t dirlen, cvm_err *err)
+int cvm_cgroup_create(const char *parent, const char *name, const struct cvm_limits *l, char *dir, size_t dirlen,
+                      cvm_err *err)
 {
 	char path[1024], val[64], cur[256] = "";
 	int rc;
@@ -157,7 +157,7 @@ int cvm_cgroup_create(const char *parent, const char *name, const struct cvm_lim
 		snprintf(val, sizeof(val), "+%s", needed[i]);
 		if ((rc = write_small(path, val)) < 0)
 			return cvm_err_set(err, CVM_EXIT_FAILURE, -rc, "enabling %s in %s: %s", needed[i], path,
-					   strerror(-rc));
+			                   strerror(-rc));
 	}
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "mkdir %s", dir);

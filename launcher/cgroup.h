@@ -13,11 +13,11 @@ struct cvm_limits;
 
 struct cvm_cgroup_probe {
 	bool v2_mounted;
-	char mount[256];      /* where cgroup2 is mounted ("" if nowhere) */
-	char parent[512];     /* the folder tenant cgroups go in: our own cgroup */
-	bool delegated;       /* memory, pids, cpu can be enabled for children of parent */
-	char controllers[128];/* cgroup.controllers of parent */
-	char reason[1024];    /* why not delegated */
+	char mount[256];       /* where cgroup2 is mounted ("" if nowhere) */
+	char parent[512];      /* the folder tenant cgroups go in: our own cgroup */
+	bool delegated;        /* memory, pids, cpu can be enabled for children of parent */
+	char controllers[128]; /* cgroup.controllers of parent */
+	char reason[1024];     /* why not delegated */
 };
 
 /* Probe using @proc_root/self/mountinfo and @proc_root/self/cgroup (normally
@@ -31,8 +31,8 @@ int cvm_cgroup_cpu_max(unsigned percent, char *buf, size_t len);
 /* Create <parent>/cvm-<name>, enable the controllers in parent's
  * subtree_control, and write the limits of @l (0 = leave unlimited). The path
  * goes into @dir. The tenant's child joins with cvm_cgroup_enter(). */
-int cvm_cgroup_create(const char *parent, const char *name, const struct cvm_limits *l, char *dir,
-		      size_t dirlen, cvm_err *err);
+int cvm_cgroup_create(const char *parent, const char *name, const struct cvm_limits *l, char *dir, size_t dirlen,
+                      cvm_err *err);
 /* In the child, as root: move the calling process into @dir. -errno. */
 int cvm_cgroup_enter(const char *dir);
 /* Remove the tenant cgroup once its processes are gone. Missing is fine. */

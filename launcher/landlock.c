@@ -25,8 +25,8 @@
 #define ERR(...) (snprintf(why, len, __VA_ARGS__), -1)
 
 /* Rights newer than the installed uapi header. */
-#define LL_FS_TRUNCATE (1ULL << 14)  /* ABI 3 */
-#define LL_FS_IOCTL_DEV (1ULL << 15) /* ABI 5 */
+#define LL_FS_TRUNCATE (1ULL << 14)               /* ABI 3 */
+#define LL_FS_IOCTL_DEV (1ULL << 15)              /* ABI 5 */
 #define LL_SCOPE_ABSTRACT_UNIX_SOCKET (1ULL << 0) /* ABI 6 */
 #define LL_SCOPE_SIGNAL (1ULL << 1)               /* ABI 6 */
 
@@ -82,7 +82,7 @@ static int allow(struct ll_ctx *c, const char *path, uint64_t access, bool must_
 	struct ll_path_beneath pb;
 	struct stat st;
 	const uint64_t file_rights = LANDLOCK_ACCESS_FS_EXECUTE | LANDLOCK_ACCESS_FS_WRITE_FILE |
-				     LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV;
+	                             LANDLOCK_ACCESS_FS_READ_FILE | LL_FS_TRUNCATE | LL_FS_IOCTL_DEV;
 	int rc = 0;
 
 	if (fd < 0) {
@@ -98,8 +98,7 @@ static int allow(struct ll_ctx *c, const char *path, uint64_t access, bool must_
 		access &= file_rights;
 	pb.allowed_access = access & c->handled;
 	pb.parent_fd = fd;
-	if (pb.allowed_access &&
-	    syscall(SYS_landlock_add_rule, c->ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
+	if (pb.allowed_access && syscall(SYS_landlock_add_rule, c->ruleset, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0)
 		rc = ERR("landlock_add_rule %s: %s", path, strerror(errno));
 	close(fd);
 	return rc;
@@ -143,19 +142,30 @@ out:
 /* Read-only places the emulator needs on Debian-like hosts; missing ones are
  * skipped. Firmware and data dirs are where QEMU looks (<bindir>/../share). */
 static const char *const builtin_read[] = {
-	"/usr/lib", "/lib", "/lib64", "/usr/lib64", "/usr/share/qemu", "/usr/share/seabios",
-	"/usr/share/ovmf", "/usr/share/OVMF", "/usr/share/ipxe", "/usr/lib/ipxe",
-	"/etc/ld.so.cache", "/etc/localtime", "/proc", "/sys/devices/system/cpu",
-	"/sys/devices/system/node", "/sys/bus/nd/devices",
+    "/usr/lib",
+    "/lib",
+    "/lib64",
+    "/usr/lib64",
+    "/usr/share/qemu",
+    "/usr/share/seabios",
+    "/usr/share/ovmf",
+    "/usr/share/OVMF",
+    "/usr/share/ipxe",
+    "/usr/lib/ipxe",
+    "/etc/ld.so.cache",
+    "/etc/localtime",
+    "/proc",
+    "/sys/devices/system/cpu",
+    "/sys/devices/system/node",
+    "/sys/bus/nd/devices",
 };
-static const char *const builtin_dev[] = { "/dev/null", "/dev/zero", "/dev/urandom" };
+static const char *const builtin_dev[] = {"/dev/null", "/dev/zero", "/dev/urandom"};
 
 static int add_rules(struct ll_ctx *c, const struct cvm_sandbox_plan *plan)
 {
 	const uint64_t rw = LL_FS_READ | LL_FS_WRITE_FILE | LANDLOCK_ACCESS_FS_REMOVE_DIR |
-			    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR |
-			    LANDLOCK_ACCESS_FS_MAKE_REG | LANDLOCK_ACCESS_FS_MAKE_SOCK |
-			    LANDLOCK_ACCESS_FS_MAKE_FIFO;
+	                    LANDLOCK_ACCESS_FS_REMOVE_FILE | LANDLOCK_ACCESS_FS_MAKE_DIR | LANDLOCK_ACCESS_FS_MAKE_REG |
+	                    LANDLOCK_ACCESS_FS_MAKE_SOCK | LANDLOCK_ACCESS_FS_MAKE_FIFO;
 	const uint64_t dev = LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_WRITE_FILE | LL_FS_IOCTL_DEV;
 	char interp[256];
 	char *why = c->why;
@@ -165,8 +175,7 @@ static int add_rules(struct ll_ctx *c, const struct cvm_sandbox_plan *plan)
 		return ERR("cannot read the ELF headers of %s", plan->emulator);
 	if (allow(c, plan->emulator, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE, true) < 0)
 		return -1;
-	if (interp[0] &&
-	    allow(c, interp, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE, true) < 0)
+	if (interp[0] && allow(c, interp, LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_EXECUTE, true) < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof(builtin_read) / sizeof(builtin_read[0]); i++)
 		if (allow(c, builtin_read[i], LL_FS_READ, false) < 0)
@@ -189,7 +198,7 @@ static int add_rules(struct ll_ctx *c, const struct cvm_sandbox_plan *plan)
 
 int cvm_sbx_landlock(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 {
-	struct ll_ruleset_attr attr = { 0 };
+	struct ll_ruleset_attr attr = {0};
 	size_t attr_size = sizeof(attr.handled_access_fs);
 	int abi, rc;
 
@@ -206,7 +215,7 @@ int cvm_sbx_landlock(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 		attr.scoped = LL_SCOPE_ABSTRACT_UNIX_SOCKET | LL_SCOPE_SIGNAL;
 		attr_size = sizeof(attr);
 	}
-	struct ll_ctx c = { .handled = attr.handled_access_fs, .why = why, .len = len };
+	struct ll_ctx c = {.handled = attr.handled_access_fs, .why = why, .len = len};
 	c.ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, attr_size, 0);
 	if (c.ruleset < 0)
 		return ERR("landlock_create_ruleset (ABI %d): %s", abi, strerror(errno));

@@ -27,16 +27,16 @@
 #include "seccomp_policy.h"
 
 static const char *const step_names[] = {
-	[CVM_STEP_FDS] = "fds",
-	[CVM_STEP_NAMESPACES] = "namespaces",
-	[CVM_STEP_RESOURCES] = "resources",
-	[CVM_STEP_EXEC_LABEL] = "exec-label",
-	[CVM_STEP_IDS] = "uid-gid",
-	[CVM_STEP_CAPS] = "capabilities",
-	[CVM_STEP_NNP] = "no-new-privs",
-	[CVM_STEP_LANDLOCK] = "landlock",
-	[CVM_STEP_SECCOMP] = "seccomp",
-	[CVM_STEP_EXECVE] = "execve",
+    [CVM_STEP_FDS] = "fds",
+    [CVM_STEP_NAMESPACES] = "namespaces",
+    [CVM_STEP_RESOURCES] = "resources",
+    [CVM_STEP_EXEC_LABEL] = "exec-label",
+    [CVM_STEP_IDS] = "uid-gid",
+    [CVM_STEP_CAPS] = "capabilities",
+    [CVM_STEP_NNP] = "no-new-privs",
+    [CVM_STEP_LANDLOCK] = "landlock",
+    [CVM_STEP_SECCOMP] = "seccomp",
+    [CVM_STEP_EXECVE] = "execve",
 };
 
 const char *cvm_sandbox_step_name(enum cvm_sandbox_step s)
@@ -46,8 +46,8 @@ const char *cvm_sandbox_step_name(enum cvm_sandbox_step s)
 	return "?";
 }
 
-__attribute__((noreturn, format(printf, 3, 4))) static void
-fail(const struct cvm_sandbox_plan *plan, enum cvm_sandbox_step step, const char *fmt, ...)
+__attribute__((noreturn, format(printf, 3, 4))) static void fail(const struct cvm_sandbox_plan *plan,
+                                                                 enum cvm_sandbox_step step, const char *fmt, ...)
 {
 	char msg[512];
 	int n = snprintf(msg, sizeof(msg), "step %d (%s): ", (int)step, cvm_sandbox_step_name(step));
@@ -124,7 +124,7 @@ fail:
 
 static int set_rlimit(int res, rlim_t v, const char *name, char *why, size_t len)
 {
-	struct rlimit rl = { v, v };
+	struct rlimit rl = {v, v};
 
 	if (setrlimit(res, &rl) < 0) {
 		snprintf(why, len, "setrlimit(%s, %llu): %s", name, (unsigned long long)v, strerror(errno));
@@ -148,7 +148,7 @@ static int resources(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 	for (size_t i = 0; i < plan->n_keep_fds; i++)
 		if ((rlim_t)plan->keep_fds[i] >= nofile) {
 			snprintf(why, len, "passed fd %d is above RLIMIT_NOFILE %llu", plan->keep_fds[i],
-				 (unsigned long long)nofile);
+			         (unsigned long long)nofile);
 			return -1;
 		}
 	/* FSIZE bounds every file the guest writes, memfd-backed RAM included:
@@ -188,7 +188,7 @@ static int check_plan(const struct cvm_sandbox_plan *plan, char *why, size_t len
 
 void cvm_sandbox_exec(const struct cvm_sandbox_plan *plan, char *const argv[])
 {
-	static char *const empty_env[] = { NULL };
+	static char *const empty_env[] = {NULL};
 	char why[CVM_WHY_LEN] = "";
 	int rc;
 

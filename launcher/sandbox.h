@@ -29,13 +29,13 @@ struct cvm_limits {
 /* The steps of cvm_sandbox_exec, numbered as in DESIGN §2 and the failure
  * reports ("step 8 (landlock): ..."). */
 enum cvm_sandbox_step {
-	CVM_STEP_FDS = 1,     /* close stray fds, clear the environment */
-	CVM_STEP_NAMESPACES,  /* mount (private /dev, own /proc), ipc, uts, net; pid at fork */
-	CVM_STEP_RESOURCES,   /* rlimits, cgroup */
-	CVM_STEP_EXEC_LABEL,  /* setexeccon_raw */
-	CVM_STEP_IDS,         /* setgroups/setresgid/setresuid */
-	CVM_STEP_CAPS,        /* empty every capability set, lock securebits */
-	CVM_STEP_NNP,         /* PR_SET_NO_NEW_PRIVS */
+	CVM_STEP_FDS = 1,    /* close stray fds, clear the environment */
+	CVM_STEP_NAMESPACES, /* mount (private /dev, own /proc), ipc, uts, net; pid at fork */
+	CVM_STEP_RESOURCES,  /* rlimits, cgroup */
+	CVM_STEP_EXEC_LABEL, /* setexeccon_raw */
+	CVM_STEP_IDS,        /* setgroups/setresgid/setresuid */
+	CVM_STEP_CAPS,       /* empty every capability set, lock securebits */
+	CVM_STEP_NNP,        /* PR_SET_NO_NEW_PRIVS */
 	CVM_STEP_LANDLOCK,
 	CVM_STEP_SECCOMP,
 	CVM_STEP_EXECVE,
@@ -43,18 +43,18 @@ enum cvm_sandbox_step {
 const char *cvm_sandbox_step_name(enum cvm_sandbox_step s);
 
 struct cvm_sandbox_plan {
-	const char *emulator;      /* absolute path of the binary to exec */
-	const char *run_dir;       /* the tenant's run dir: the only writable place */
-	const char *policy_file;   /* seccomp policy file (for the record; bpf is what loads) */
+	const char *emulator;              /* absolute path of the binary to exec */
+	const char *run_dir;               /* the tenant's run dir: the only writable place */
+	const char *policy_file;           /* seccomp policy file (for the record; bpf is what loads) */
 	const struct cvm_seccomp_bpf *bpf; /* compiled before fork; required unless seccomp OFF */
-	const char *exec_label;    /* SELinux exec context or NULL (selinux off/unavailable) */
-	uid_t uid;                 /* tenant uid/gid; 0 = no drop (tests only, never production) */
+	const char *exec_label;            /* SELinux exec context or NULL (selinux off/unavailable) */
+	uid_t uid;                         /* tenant uid/gid; 0 = no drop (tests only, never production) */
 	gid_t gid;
-	bool use_kvm;              /* expose /dev/kvm in the private /dev */
-	bool need_tun;             /* expose /dev/net/tun */
-	bool netns;                /* new net namespace (spec has no network) */
-	bool no_mount_ns;          /* skip the mount namespace (benchmark layers only) */
-	bool no_caps_drop;         /* skip step 6 (benchmark layers only; uid must be 0) */
+	bool use_kvm;      /* expose /dev/kvm in the private /dev */
+	bool need_tun;     /* expose /dev/net/tun */
+	bool netns;        /* new net namespace (spec has no network) */
+	bool no_mount_ns;  /* skip the mount namespace (benchmark layers only) */
+	bool no_caps_drop; /* skip step 6 (benchmark layers only; uid must be 0) */
 	enum cvm_seccomp_mode seccomp;
 	enum cvm_mode3 landlock;
 	const char *const *read_paths; /* extra read-only paths for Landlock (kernel, initrd, */
@@ -65,10 +65,10 @@ struct cvm_sandbox_plan {
 	unsigned long long max_file_bytes;  /* largest writable image; FSIZE covers it too */
 	unsigned long long jit_bytes;       /* TCG split-wx code buffer (memfd of tb-size), 0 under KVM */
 	struct cvm_limits limits;
-	const char *cgroup_dir;    /* cgroup v2 dir made by cvm_cgroup_create, or NULL */
-	const int *keep_fds;       /* fds passed to the emulator (-add-fd), kept open */
+	const char *cgroup_dir; /* cgroup v2 dir made by cvm_cgroup_create, or NULL */
+	const int *keep_fds;    /* fds passed to the emulator (-add-fd), kept open */
 	size_t n_keep_fds;
-	int report_fd;             /* CLOEXEC pipe: failures are written here, EOF = exec'd */
+	int report_fd; /* CLOEXEC pipe: failures are written here, EOF = exec'd */
 };
 
 /* fork() that also puts the child in a new pid namespace (the pid namespace
@@ -79,8 +79,7 @@ struct cvm_sandbox_plan {
 pid_t cvm_sandbox_fork(cvm_err *err);
 
 /* In the forked child only: never returns. */
-__attribute__((noreturn)) void cvm_sandbox_exec(const struct cvm_sandbox_plan *plan,
-						char *const argv[]);
+__attribute__((noreturn)) void cvm_sandbox_exec(const struct cvm_sandbox_plan *plan, char *const argv[]);
 
 /* In the supervisor: read the child's report pipe until EOF. 0 = the child
  * reached execve; -1 with the child's failure ("step N (name): reason"),

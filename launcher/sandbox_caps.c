@@ -19,14 +19,14 @@
 
 static int capget_raw(struct __user_cap_data_struct data[2])
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 
 	return (int)syscall(SYS_capget, &hdr, data);
 }
 
 static int capset_raw(struct __user_cap_data_struct data[2])
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 
 	return (int)syscall(SYS_capset, &hdr, data);
 }
@@ -79,8 +79,8 @@ int cvm_sbx_drop_caps(const struct cvm_sandbox_plan *plan, char *why, size_t len
 	/* No root magic, no fix-ups on uid change, no ambient raise, and keep-caps
 	 * off, each locked so not even a later root could turn them back. */
 	const unsigned long bits = SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-				   SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-				   SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
+	                           SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+	                           SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED;
 
 	if (plan->no_caps_drop)
 		return 0;

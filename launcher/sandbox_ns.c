@@ -19,21 +19,21 @@
 #define ERR(...) (snprintf(why, len, __VA_ARGS__), -1)
 
 struct devnode {
-	const char *path;     /* under the new /dev */
+	const char *path; /* under the new /dev */
 	unsigned maj, min;
 	mode_t mode;
-	bool tenant_owned;    /* chown to the tenant (device is not world-usable) */
+	bool tenant_owned; /* chown to the tenant (device is not world-usable) */
 };
 
 /* Character devices with fixed numbers (Documentation/admin-guide/devices.txt). */
 static const struct devnode base_nodes[] = {
-	{ "/dev/null", 1, 3, 0666, false },
-	{ "/dev/zero", 1, 5, 0666, false },
-	{ "/dev/urandom", 1, 9, 0666, false },
+    {"/dev/null", 1, 3, 0666, false},
+    {"/dev/zero", 1, 5, 0666, false},
+    {"/dev/urandom", 1, 9, 0666, false},
 };
 
-static int make_node(const struct cvm_sandbox_plan *plan, const char *path, dev_t rdev, mode_t mode,
-		     bool tenant_owned, char *why, size_t len)
+static int make_node(const struct cvm_sandbox_plan *plan, const char *path, dev_t rdev, mode_t mode, bool tenant_owned,
+                     char *why, size_t len)
 {
 	if (mknod(path, S_IFCHR | mode, rdev) < 0)
 		return ERR("mknod %s: %s", path, strerror(errno));
@@ -105,7 +105,7 @@ int cvm_sbx_namespaces(const struct cvm_sandbox_plan *plan, char *why, size_t le
 		flags |= CLONE_NEWNET;
 	if (unshare(flags) < 0)
 		return ERR("unshare(%s%s): %s", plan->no_mount_ns ? "ipc,uts" : "mnt,ipc,uts",
-			   plan->netns ? ",net" : "", strerror(errno));
+		           plan->netns ? ",net" : "", strerror(errno));
 	if (sethostname(hostname, sizeof(hostname) - 1) < 0)
 		return ERR("sethostname: %s", strerror(errno));
 	if (plan->no_mount_ns)

@@ -26,10 +26,14 @@ static struct json_object *probe_seccomp(void)
 		const char *name;
 		uint32_t action;
 	} acts[] = {
-		{ "kill_process", SECCOMP_RET_KILL_PROCESS }, { "kill_thread", SECCOMP_RET_KILL_THREAD },
-		{ "trap", SECCOMP_RET_TRAP }, { "errno", SECCOMP_RET_ERRNO },
-		{ "user_notif", SECCOMP_RET_USER_NOTIF }, { "trace", SECCOMP_RET_TRACE },
-		{ "log", SECCOMP_RET_LOG }, { "allow", SECCOMP_RET_ALLOW },
+	    {"kill_process", SECCOMP_RET_KILL_PROCESS},
+	    {"kill_thread", SECCOMP_RET_KILL_THREAD},
+	    {"trap", SECCOMP_RET_TRAP},
+	    {"errno", SECCOMP_RET_ERRNO},
+	    {"user_notif", SECCOMP_RET_USER_NOTIF},
+	    {"trace", SECCOMP_RET_TRACE},
+	    {"log", SECCOMP_RET_LOG},
+	    {"allow", SECCOMP_RET_ALLOW},
 	};
 	struct json_object *o = json_object_new_object(), *a = json_object_new_array();
 	const struct scmp_version *v = seccomp_version();
@@ -50,7 +54,8 @@ static struct json_object *probe_seccomp(void)
 	}
 	char detail[256];
 	snprintf(detail, sizeof(detail), "libseccomp %s (API %u); kill_process %s, errno %s, log %s", ver,
-		 seccomp_api_get(), kill ? "yes" : "no", err ? "yes" : "no", log ? "yes" : "no (seccomp: log unusable)");
+	         seccomp_api_get(), kill ? "yes" : "no", err ? "yes" : "no",
+	         log ? "yes" : "no (seccomp: log unusable)");
 	json_object_object_add(o, "available", json_object_new_boolean(kill && err));
 	json_object_object_add(o, "detail", json_object_new_string(detail));
 	json_object_object_add(o, "actions", a);
@@ -68,11 +73,12 @@ static struct json_object *probe_landlock(void)
 
 	if (abi > 0)
 		snprintf(detail, sizeof(detail), "Landlock ABI %d%s", abi,
-			 abi >= 6 ? " (file system, signal and abstract-socket scoping)" : " (file system)");
+		         abi >= 6 ? " (file system, signal and abstract-socket scoping)" : " (file system)");
 	else
 		snprintf(detail, sizeof(detail), "%s (landlock: require refuses to launch, auto records it)",
-			 abi == -ENOSYS ? "kernel built without Landlock" :
-			 abi == -EOPNOTSUPP ? "Landlock disabled at boot (lsm=)" : strerror(-abi));
+		         abi == -ENOSYS       ? "kernel built without Landlock"
+		         : abi == -EOPNOTSUPP ? "Landlock disabled at boot (lsm=)"
+		                              : strerror(-abi));
 	json_object_object_add(o, "available", json_object_new_boolean(abi > 0));
 	json_object_object_add(o, "detail", json_object_new_string(detail));
 	json_object_object_add(o, "abi", json_object_new_int(abi > 0 ? abi : 0));
@@ -89,7 +95,7 @@ static struct json_object *probe_cgroup(void)
 	cvm_cgroup_probe("/proc", &p);
 	if (p.delegated)
 		snprintf(detail, sizeof(detail), "cgroup v2 delegated at %s: memory, pids, cpu limits applied",
-			 p.parent);
+		         p.parent);
 	else
 		snprintf(detail, sizeof(detail), "no cgroup limits: %s (rlimits still apply)", p.reason);
 	json_object_object_add(o, "available", json_object_new_boolean(p.delegated));
@@ -106,7 +112,7 @@ static struct json_object *probe_cgroup(void)
 
 static struct json_object *probe_namespaces(void)
 {
-	static const char *const ns[] = { "mnt", "pid", "ipc", "uts", "net", "user", "cgroup" };
+	static const char *const ns[] = {"mnt", "pid", "ipc", "uts", "net", "user", "cgroup"};
 	struct json_object *o = json_object_new_object();
 	char detail[128] = "", missing[64] = "";
 	bool all = true;
@@ -124,7 +130,7 @@ static struct json_object *probe_namespaces(void)
 		}
 	}
 	snprintf(detail, sizeof(detail), all ? "mnt, pid, ipc, uts, net namespaces for the guest" : "missing:%s",
-		 missing);
+	         missing);
 	json_object_object_add(o, "available", json_object_new_boolean(all));
 	json_object_object_add(o, "detail", json_object_new_string(detail));
 	return o;

@@ -18,8 +18,15 @@
 #include "seccomp_policy.h"
 
 enum {
-	F_UID = 1u << 0, F_GID = 1u << 1, F_CAPINH = 1u << 2, F_CAPPRM = 1u << 3, F_CAPEFF = 1u << 4,
-	F_CAPBND = 1u << 5, F_CAPAMB = 1u << 6, F_NNP = 1u << 7, F_SECCOMP = 1u << 8,
+	F_UID = 1u << 0,
+	F_GID = 1u << 1,
+	F_CAPINH = 1u << 2,
+	F_CAPPRM = 1u << 3,
+	F_CAPEFF = 1u << 4,
+	F_CAPBND = 1u << 5,
+	F_CAPAMB = 1u << 6,
+	F_NNP = 1u << 7,
+	F_SECCOMP = 1u << 8,
 	F_FILTERS = 1u << 9,
 	F_REQUIRED = F_UID | F_GID | F_CAPINH | F_CAPPRM | F_CAPEFF | F_CAPBND | F_CAPAMB | F_NNP | F_SECCOMP,
 };
@@ -66,9 +73,11 @@ int cvm_task_status_parse(const char *text, struct cvm_task_status *out)
 		const char *key;
 		unsigned flag;
 	} keys[] = {
-		{ "Uid:", F_UID }, { "Gid:", F_GID }, { "CapInh:", F_CAPINH }, { "CapPrm:", F_CAPPRM },
-		{ "CapEff:", F_CAPEFF }, { "CapBnd:", F_CAPBND }, { "CapAmb:", F_CAPAMB },
-		{ "NoNewPrivs:", F_NNP }, { "Seccomp:", F_SECCOMP }, { "Seccomp_filters:", F_FILTERS },
+	    {"Uid:", F_UID},         {"Gid:", F_GID},
+	    {"CapInh:", F_CAPINH},   {"CapPrm:", F_CAPPRM},
+	    {"CapEff:", F_CAPEFF},   {"CapBnd:", F_CAPBND},
+	    {"CapAmb:", F_CAPAMB},   {"NoNewPrivs:", F_NNP},
+	    {"Seccomp:", F_SECCOMP}, {"Seccomp_filters:", F_FILTERS},
 	};
 
 	memset(out, 0, sizeof(*out));
@@ -83,16 +92,36 @@ int cvm_task_status_parse(const char *text, struct cvm_task_status *out)
 			while (*v == ' ' || *v == '\t')
 				v++;
 			switch (keys[k].flag) {
-			case F_UID: rc = parse_ids(v, out->uid); break;
-			case F_GID: rc = parse_ids(v, out->gid); break;
-			case F_CAPINH: rc = parse_hex64(v, &out->cap_inh); break;
-			case F_CAPPRM: rc = parse_hex64(v, &out->cap_prm); break;
-			case F_CAPEFF: rc = parse_hex64(v, &out->cap_eff); break;
-			case F_CAPBND: rc = parse_hex64(v, &out->cap_bnd); break;
-			case F_CAPAMB: rc = parse_hex64(v, &out->cap_amb); break;
-			case F_NNP: rc = parse_int(v, &out->no_new_privs); break;
-			case F_SECCOMP: rc = parse_int(v, &out->seccomp); break;
-			default: rc = parse_int(v, &out->seccomp_filters); break;
+			case F_UID:
+				rc = parse_ids(v, out->uid);
+				break;
+			case F_GID:
+				rc = parse_ids(v, out->gid);
+				break;
+			case F_CAPINH:
+				rc = parse_hex64(v, &out->cap_inh);
+				break;
+			case F_CAPPRM:
+				rc = parse_hex64(v, &out->cap_prm);
+				break;
+			case F_CAPEFF:
+				rc = parse_hex64(v, &out->cap_eff);
+				break;
+			case F_CAPBND:
+				rc = parse_hex64(v, &out->cap_bnd);
+				break;
+			case F_CAPAMB:
+				rc = parse_hex64(v, &out->cap_amb);
+				break;
+			case F_NNP:
+				rc = parse_int(v, &out->no_new_privs);
+				break;
+			case F_SECCOMP:
+				rc = parse_int(v, &out->seccomp);
+				break;
+			default:
+				rc = parse_int(v, &out->seccomp_filters);
+				break;
 			}
 			if (rc < 0)
 				return -1;
@@ -107,9 +136,9 @@ int cvm_task_status_parse(const char *text, struct cvm_task_status *out)
 
 /* One task's claims, in the order of the sandbox steps. */
 static int check_task(const char *tid, const struct cvm_task_status *s, const struct cvm_sandbox_expect *exp,
-		      struct cvm_sandbox_verdict *v)
+                      struct cvm_sandbox_verdict *v)
 {
-	static const char *const which[] = { "real", "effective", "saved", "fs" };
+	static const char *const which[] = {"real", "effective", "saved", "fs"};
 
 	for (int i = 0; i < 4; i++) {
 		if (s->uid[i] != exp->uid)
@@ -119,8 +148,8 @@ static int check_task(const char *tid, const struct cvm_task_status *s, const st
 	}
 	if (s->cap_eff || s->cap_prm || s->cap_inh || s->cap_bnd || s->cap_amb)
 		return FAIL("task %s: capabilities remain (CapEff %016" PRIx64 " CapPrm %016" PRIx64
-			    " CapInh %016" PRIx64 " CapBnd %016" PRIx64 " CapAmb %016" PRIx64 ")",
-			    tid, s->cap_eff, s->cap_prm, s->cap_inh, s->cap_bnd, s->cap_amb);
+		            " CapInh %016" PRIx64 " CapBnd %016" PRIx64 " CapAmb %016" PRIx64 ")",
+		            tid, s->cap_eff, s->cap_prm, s->cap_inh, s->cap_bnd, s->cap_amb);
 	if (s->no_new_privs != 1)
 		return FAIL("task %s: NoNewPrivs %d, expected 1", tid, s->no_new_privs);
 	if (exp->seccomp && s->seccomp != 2)
@@ -132,9 +161,9 @@ static int check_task(const char *tid, const struct cvm_task_status *s, const st
 
 /* Namespaces of @pid that differ from the supervisor's own. */
 static int check_namespaces(const char *proc_root, pid_t pid, const struct cvm_sandbox_expect *exp,
-			    struct cvm_sandbox_verdict *v)
+                            struct cvm_sandbox_verdict *v)
 {
-	static const char *const all[] = { "mnt", "pid", "ipc", "uts", "net", "cgroup" };
+	static const char *const all[] = {"mnt", "pid", "ipc", "uts", "net", "cgroup"};
 	size_t used = 0;
 
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
@@ -146,11 +175,11 @@ static int check_namespaces(const char *proc_root, pid_t pid, const struct cvm_s
 			continue; /* this kernel lacks the namespace type */
 		if (stat(a, &sa) < 0)
 			return FAIL("cannot read the %s namespace of process %d: %s", all[i], (int)pid,
-				    strerror(errno));
+			            strerror(errno));
 		if (sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev)
 			continue;
-		used += (size_t)snprintf(v->namespaces + used, sizeof(v->namespaces) - used, "%s%s",
-					 used ? "," : "", all[i]);
+		used += (size_t)snprintf(v->namespaces + used, sizeof(v->namespaces) - used, "%s%s", used ? "," : "",
+		                         all[i]);
 		if (used >= sizeof(v->namespaces))
 			break;
 	}
@@ -170,7 +199,7 @@ static int check_namespaces(const char *proc_root, pid_t pid, const struct cvm_s
 }
 
 int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbox_expect *exp,
-		       const struct cvm_seccomp_bpf *bpf, struct cvm_sandbox_verdict *out, cvm_err *err)
+                       const struct cvm_seccomp_bpf *bpf, struct cvm_sandbox_verdict *out, cvm_err *err)
 {
 	char path[512];
 	DIR *d;
@@ -193,7 +222,7 @@ int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbo
 		cvm_autofree uint8_t *text = NULL;
 		struct cvm_task_status s;
 		size_t len = 0;
-		cvm_err e2 = { 0 };
+		cvm_err e2 = {0};
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -207,7 +236,7 @@ int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbo
 		}
 		if (cvm_task_status_parse((const char *)text, &s) < 0) {
 			snprintf(out->failure, sizeof(out->failure), "task %s: status lacks a required field",
-				 de->d_name);
+			         de->d_name);
 			out->ok = false;
 			break;
 		}
@@ -234,8 +263,8 @@ int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbo
 	return 0;
 }
 
-static const char *const seccomp_names[] = { "off", "log", "enforce" };
-static const char *const mode3_names[] = { "off", "auto", "require" };
+static const char *const seccomp_names[] = {"off", "log", "enforce"};
+static const char *const mode3_names[] = {"off", "auto", "require"};
 
 void cvm_sandbox_record_json(const struct cvm_sandbox_record_in *in, struct json_object *record)
 {
@@ -249,7 +278,8 @@ void cvm_sandbox_record_json(const struct cvm_sandbox_record_in *in, struct json
 	json_object_object_add(sc, "mode", json_object_new_string(seccomp_names[in->seccomp % 3]));
 	if (in->seccomp != CVM_SECCOMP_OFF) {
 		json_object_object_add(sc, "policy", json_object_new_string(v->policy_name));
-		json_object_object_add(sc, "policy_path", json_object_new_string(in->policy_path ? in->policy_path : ""));
+		json_object_object_add(sc, "policy_path",
+		                       json_object_new_string(in->policy_path ? in->policy_path : ""));
 		json_object_object_add(sc, "bpf_sha256", json_object_new_string(v->bpf_sha256));
 		json_object_object_add(sc, "default_action", json_object_new_string(v->seccomp_action));
 		json_object_object_add(sc, "filters", json_object_new_int(v->seccomp_filters));
@@ -274,6 +304,6 @@ void cvm_sandbox_record_json(const struct cvm_sandbox_record_in *in, struct json
 		json_object_object_add(sb, "cgroup", json_object_new_string(in->cgroup));
 	else
 		json_object_object_add(sb, "cgroup_unavailable",
-				       json_object_new_string(in->cgroup_note ? in->cgroup_note : "not requested"));
+		                       json_object_new_string(in->cgroup_note ? in->cgroup_note : "not requested"));
 	json_object_object_add(record, "sandbox", sb);
 }

@@ -32,7 +32,7 @@ int cvm_task_status_parse(const char *text, struct cvm_task_status *out);
 struct cvm_sandbox_expect {
 	uid_t uid;
 	gid_t gid;
-	bool seccomp;         /* a filter must be loaded (seccomp enforce or log) */
+	bool seccomp;           /* a filter must be loaded (seccomp enforce or log) */
 	const char *namespaces; /* comma list of namespaces that must differ from ours, e.g. "mnt,pid,ipc,uts" */
 };
 
@@ -41,13 +41,13 @@ struct cvm_sandbox_expect {
 struct cvm_sandbox_verdict {
 	bool ok;
 	unsigned n_tasks;
-	char failure[512];          /* first check that failed: "task 1234: CapEff 0000...20" */
+	char failure[512]; /* first check that failed: "task 1234: CapEff 0000...20" */
 	unsigned long uid, gid;
-	int seccomp_mode;           /* Seccomp: of the main task */
-	int seccomp_filters;        /* Seccomp_filters: of the main task */
+	int seccomp_mode;    /* Seccomp: of the main task */
+	int seccomp_filters; /* Seccomp_filters: of the main task */
 	bool no_new_privs;
-	char namespaces[64];        /* the namespaces found to be the guest's own */
-	char bpf_sha256[65];        /* from the compiled filter, "" if none */
+	char namespaces[64]; /* the namespaces found to be the guest's own */
+	char bpf_sha256[65]; /* from the compiled filter, "" if none */
 	char policy_name[64];
 	const char *seccomp_action; /* "kill-process" or "log" */
 };
@@ -56,18 +56,18 @@ struct cvm_sandbox_verdict {
  * ran (look at out->ok), -1 only when they could not run at all. @bpf (may be
  * NULL) is the filter the child loaded, for the hash in the verdict. */
 int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbox_expect *exp,
-		       const struct cvm_seccomp_bpf *bpf, struct cvm_sandbox_verdict *out, cvm_err *err);
+                       const struct cvm_seccomp_bpf *bpf, struct cvm_sandbox_verdict *out, cvm_err *err);
 
 /* What the launch applied, for the record (with the verdict of what was
  * found on the running process). */
 struct cvm_sandbox_record_in {
 	const struct cvm_sandbox_verdict *verdict;
 	enum cvm_seccomp_mode seccomp;
-	const char *policy_path;   /* "" or NULL when seccomp is off */
+	const char *policy_path; /* "" or NULL when seccomp is off */
 	enum cvm_mode3 landlock;
-	int landlock_abi;          /* cvm_landlock_abi() at launch: <= 0 unavailable */
-	const char *cgroup;        /* the tenant cgroup dir, or NULL */
-	const char *cgroup_note;   /* why there is none (probe reason), or NULL */
+	int landlock_abi;        /* cvm_landlock_abi() at launch: <= 0 unavailable */
+	const char *cgroup;      /* the tenant cgroup dir, or NULL */
+	const char *cgroup_note; /* why there is none (probe reason), or NULL */
 };
 
 /* Add the launch-record keys (DESIGN §5) to @record: "sandbox_verified",

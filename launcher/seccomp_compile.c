@@ -30,28 +30,42 @@ static void seccomp_releasep(scmp_filter_ctx *c)
 static enum scmp_compare cmp_op(enum cvm_scp_op op)
 {
 	switch (op) {
-	case CVM_SCP_EQ: return SCMP_CMP_EQ;
-	case CVM_SCP_NE: return SCMP_CMP_NE;
-	case CVM_SCP_LT: return SCMP_CMP_LT;
-	case CVM_SCP_LE: return SCMP_CMP_LE;
-	case CVM_SCP_GT: return SCMP_CMP_GT;
-	case CVM_SCP_GE: return SCMP_CMP_GE;
-	case CVM_SCP_MASKED_EQ: return SCMP_CMP_MASKED_EQ;
-	default: return _SCMP_CMP_MIN; /* rejected by libseccomp */
+	case CVM_SCP_EQ:
+		return SCMP_CMP_EQ;
+	case CVM_SCP_NE:
+		return SCMP_CMP_NE;
+	case CVM_SCP_LT:
+		return SCMP_CMP_LT;
+	case CVM_SCP_LE:
+		return SCMP_CMP_LE;
+	case CVM_SCP_GT:
+		return SCMP_CMP_GT;
+	case CVM_SCP_GE:
+		return SCMP_CMP_GE;
+	case CVM_SCP_MASKED_EQ:
+		return SCMP_CMP_MASKED_EQ;
+	default:
+		return _SCMP_CMP_MIN; /* rejected by libseccomp */
 	}
 }
 
-static int add_rule(scmp_filter_ctx ctx, const struct cvm_scp_rule *r, uint32_t def_action,
-		    const char *name, cvm_err *err)
+static int add_rule(scmp_filter_ctx ctx, const struct cvm_scp_rule *r, uint32_t def_action, const char *name,
+                    cvm_err *err)
 {
 	struct scmp_arg_cmp cmps[CVM_SCP_MAX_CMP];
 	uint32_t action;
 	int rc;
 
 	switch (r->action) {
-	case CVM_SCP_ALLOW: action = SCMP_ACT_ALLOW; break;
-	case CVM_SCP_ERRNO: action = SCMP_ACT_ERRNO((uint32_t)r->errnum); break;
-	default: action = SCMP_ACT_KILL_PROCESS; break;
+	case CVM_SCP_ALLOW:
+		action = SCMP_ACT_ALLOW;
+		break;
+	case CVM_SCP_ERRNO:
+		action = SCMP_ACT_ERRNO((uint32_t)r->errnum);
+		break;
+	default:
+		action = SCMP_ACT_KILL_PROCESS;
+		break;
 	}
 	if (action == def_action)
 		return 0; /* an explicit "kill" under a kill default: already so */
@@ -64,8 +78,8 @@ static int add_rule(scmp_filter_ctx ctx, const struct cvm_scp_rule *r, uint32_t 
 	/* _exact: libseccomp must not silently rewrite a rule it cannot express. */
 	rc = seccomp_rule_add_exact_array(ctx, action, r->nr, r->n_cmp, cmps);
 	if (rc < 0)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, -rc, "%s:%u: libseccomp rejects the rule for %s: %s",
-				   name, r->line, r->name, strerror(-rc));
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, -rc, "%s:%u: libseccomp rejects the rule for %s: %s", name,
+		                   r->line, r->name, strerror(-rc));
 	return 0;
 }
 
@@ -85,7 +99,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct cvm_seccomp_bpf *out, cvm_err 
 	if (st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
 	    st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "exported BPF has a bad size (%lld bytes)",
-				   (long long)st.st_size);
+		                   (long long)st.st_size);
 	out->insns = malloc((size_t)st.st_size);
 	if (!out->insns)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
@@ -97,7 +111,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct cvm_seccomp_bpf *out, cvm_err 
 }
 
 int cvm_scp_compile(const struct cvm_scp_policy *p, enum cvm_scp_mode mode, const char *policy_name,
-		    struct cvm_seccomp_bpf *out, cvm_err *err)
+                    struct cvm_seccomp_bpf *out, cvm_err *err)
 {
 	uint32_t def = mode == CVM_SCP_MODE_LOG ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS;
 	cvm_autoseccomp scmp_filter_ctx ctx = NULL;
@@ -127,11 +141,10 @@ int cvm_scp_compile(const struct cvm_scp_policy *p, enum cvm_scp_mode mode, cons
 	return 0;
 }
 
-int cvm_scp_compile_file(const char *path, enum cvm_scp_mode mode, struct cvm_seccomp_bpf *out,
-			 cvm_err *err)
+int cvm_scp_compile_file(const char *path, enum cvm_scp_mode mode, struct cvm_seccomp_bpf *out, cvm_err *err)
 {
 	cvm_autofree uint8_t *text = NULL;
-	struct cvm_scp_policy p = { 0 };
+	struct cvm_scp_policy p = {0};
 	const char *base = strrchr(path, '/');
 	size_t len = 0;
 	int rc;
@@ -154,8 +167,8 @@ void cvm_seccomp_bpf_free(struct cvm_seccomp_bpf *b)
 int cvm_seccomp_bpf_load(const struct cvm_seccomp_bpf *b)
 {
 	struct sock_fprog prog = {
-		.len = (unsigned short)(b->len / sizeof(struct sock_filter)),
-		.filter = b->insns,
+	    .len = (unsigned short)(b->len / sizeof(struct sock_filter)),
+	    .filter = b->insns,
 	};
 	long rc = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog);
 

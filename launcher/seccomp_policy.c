@@ -27,24 +27,59 @@ struct sym {
 	uint64_t value;
 };
 
-#define S(x) { #x, (uint64_t)(x) }
+#define S(x)                                                                                                           \
+	{                                                                                                              \
+#x, (uint64_t)(x)                                                                                      \
+	}
 static const struct sym symbols[] = {
-	S(CLONE_VM), S(CLONE_FS), S(CLONE_FILES), S(CLONE_SIGHAND), S(CLONE_THREAD),
-	S(CLONE_SYSVSEM), S(CLONE_SETTLS), S(CLONE_PARENT_SETTID), S(CLONE_CHILD_CLEARTID),
-	S(CLONE_CHILD_SETTID), S(CLONE_VFORK), S(CLONE_PTRACE), S(CLONE_NEWNS),
-	S(CLONE_NEWUSER), S(CLONE_NEWPID), S(CLONE_NEWNET), S(CLONE_NEWIPC), S(CLONE_NEWUTS),
-	S(CLONE_NEWCGROUP),
-	S(PROT_NONE), S(PROT_READ), S(PROT_WRITE), S(PROT_EXEC),
-	S(MAP_SHARED), S(MAP_PRIVATE), S(MAP_FIXED), S(MAP_ANONYMOUS),
-	S(AF_UNIX), S(AF_INET), S(AF_INET6), S(AF_NETLINK),
-	S(PR_SET_NAME), S(PR_GET_NAME), S(PR_SET_NO_NEW_PRIVS), S(PR_GET_NO_NEW_PRIVS),
-	S(PR_SET_TIMERSLACK), S(PR_MCE_KILL), S(PR_GET_DUMPABLE), S(PR_SET_SECCOMP),
-	S(PR_GET_SECCOMP), S(PR_CAPBSET_READ), S(PR_SET_VMA), S(PR_GET_TIMERSLACK),
-	/* ioctl type byte (bits 8..15 of the request), used with `arg1 & 0xff00 ==` */
-	{ "IOC_TYPE_TTY", 0x5400 },  /* 'T': terminals, FIONBIO/FIOCLEX, tun/tap */
-	{ "IOC_TYPE_KVM", 0xae00 },  /* KVMIO */
-	{ "IOC_TYPE_BLK", 0x1200 },  /* block devices: BLKGETSIZE64, BLKSSZGET, ... */
-	{ "IOC_TYPE_MASK", 0xff00 },
+    S(CLONE_VM),
+    S(CLONE_FS),
+    S(CLONE_FILES),
+    S(CLONE_SIGHAND),
+    S(CLONE_THREAD),
+    S(CLONE_SYSVSEM),
+    S(CLONE_SETTLS),
+    S(CLONE_PARENT_SETTID),
+    S(CLONE_CHILD_CLEARTID),
+    S(CLONE_CHILD_SETTID),
+    S(CLONE_VFORK),
+    S(CLONE_PTRACE),
+    S(CLONE_NEWNS),
+    S(CLONE_NEWUSER),
+    S(CLONE_NEWPID),
+    S(CLONE_NEWNET),
+    S(CLONE_NEWIPC),
+    S(CLONE_NEWUTS),
+    S(CLONE_NEWCGROUP),
+    S(PROT_NONE),
+    S(PROT_READ),
+    S(PROT_WRITE),
+    S(PROT_EXEC),
+    S(MAP_SHARED),
+    S(MAP_PRIVATE),
+    S(MAP_FIXED),
+    S(MAP_ANONYMOUS),
+    S(AF_UNIX),
+    S(AF_INET),
+    S(AF_INET6),
+    S(AF_NETLINK),
+    S(PR_SET_NAME),
+    S(PR_GET_NAME),
+    S(PR_SET_NO_NEW_PRIVS),
+    S(PR_GET_NO_NEW_PRIVS),
+    S(PR_SET_TIMERSLACK),
+    S(PR_MCE_KILL),
+    S(PR_GET_DUMPABLE),
+    S(PR_SET_SECCOMP),
+    S(PR_GET_SECCOMP),
+    S(PR_CAPBSET_READ),
+    S(PR_SET_VMA),
+    S(PR_GET_TIMERSLACK),
+    /* ioctl type byte (bits 8..15 of the request), used with `arg1 & 0xff00 ==` */
+    {"IOC_TYPE_TTY", 0x5400}, /* 'T': terminals, FIONBIO/FIOCLEX, tun/tap */
+    {"IOC_TYPE_KVM", 0xae00}, /* KVMIO */
+    {"IOC_TYPE_BLK", 0x1200}, /* block devices: BLKGETSIZE64, BLKSSZGET, ... */
+    {"IOC_TYPE_MASK", 0xff00},
 };
 #undef S
 
@@ -53,9 +88,15 @@ struct errname {
 	int value;
 };
 static const struct errname errnames[] = {
-	{ "ENOSYS", ENOSYS }, { "EPERM", EPERM }, { "EACCES", EACCES }, { "EINVAL", EINVAL },
-	{ "EOPNOTSUPP", EOPNOTSUPP }, { "ENOTSUP", ENOTSUP }, { "EAFNOSUPPORT", EAFNOSUPPORT },
-	{ "ENOTTY", ENOTTY }, { "ENODEV", ENODEV },
+    {"ENOSYS", ENOSYS},
+    {"EPERM", EPERM},
+    {"EACCES", EACCES},
+    {"EINVAL", EINVAL},
+    {"EOPNOTSUPP", EOPNOTSUPP},
+    {"ENOTSUP", ENOTSUP},
+    {"EAFNOSUPPORT", EAFNOSUPPORT},
+    {"ENOTTY", ENOTTY},
+    {"ENODEV", ENODEV},
 };
 
 struct cursor {
@@ -168,17 +209,17 @@ static int parse_value(struct cursor *c, uint64_t *out)
 static const struct {
 	const char *tok;
 	enum cvm_scp_op op;
-} ops[] = { /* longest first */
-	{ "==", CVM_SCP_EQ }, { "!=", CVM_SCP_NE }, { "<=", CVM_SCP_LE },
-	{ ">=", CVM_SCP_GE }, { "<", CVM_SCP_LT }, { ">", CVM_SCP_GT },
+} ops[] = {
+    /* longest first */
+    {"==", CVM_SCP_EQ}, {"!=", CVM_SCP_NE}, {"<=", CVM_SCP_LE},
+    {">=", CVM_SCP_GE}, {"<", CVM_SCP_LT},  {">", CVM_SCP_GT},
 };
 
 /* COND := argN (OP VALUE | '&' VALUE '==' VALUE) */
 static int parse_cmp(struct cursor *c, struct cvm_scp_cmp *out)
 {
 	skip_ws(c);
-	if (strncmp(c->p, "arg", 3) != 0 || c->p[3] < '0' || c->p[3] > '5' ||
-	    isalnum((unsigned char)c->p[4]))
+	if (strncmp(c->p, "arg", 3) != 0 || c->p[3] < '0' || c->p[3] > '5' || isalnum((unsigned char)c->p[4]))
 		return perr(c, "expected arg0..arg5 near '%.16s'", c->p);
 	memset(out, 0, sizeof(*out));
 	out->arg = (unsigned)(c->p[3] - '0');
@@ -320,25 +361,22 @@ static int check_consistency(const struct cvm_scp_policy *p, const char *origin,
 			if (a->nr != b->nr)
 				continue;
 			if (a->action != CVM_SCP_ALLOW || b->action != CVM_SCP_ALLOW)
-				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s:%u: %s already has a rule on line %u", origin,
-						   b->line, b->name, a->line);
+				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s:%u: %s already has a rule on line %u",
+				                   origin, b->line, b->name, a->line);
 			if (a->n_cmp == 0 || b->n_cmp == 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s:%u: %s is allowed unconditionally on line %u and "
-						   "conditionally on line %u",
-						   origin, b->line, b->name,
-						   a->n_cmp == 0 ? a->line : b->line,
-						   a->n_cmp == 0 ? b->line : a->line);
+				                   "%s:%u: %s is allowed unconditionally on line %u and "
+				                   "conditionally on line %u",
+				                   origin, b->line, b->name, a->n_cmp == 0 ? a->line : b->line,
+				                   a->n_cmp == 0 ? b->line : a->line);
 		}
 	}
 	return 0;
 }
 
-int cvm_scp_parse(const char *text, size_t len, const char *origin, struct cvm_scp_policy *out,
-		  cvm_err *err)
+int cvm_scp_parse(const char *text, size_t len, const char *origin, struct cvm_scp_policy *out, cvm_err *err)
 {
-	struct cvm_scp_policy p = { 0 };
+	struct cvm_scp_policy p = {0};
 	char buf[LINE_MAX_LEN + 1];
 	size_t pos = 0;
 	unsigned line = 0;
@@ -367,7 +405,7 @@ int cvm_scp_parse(const char *text, size_t len, const char *origin, struct cvm_s
 		size_t bl = strlen(buf);
 		while (bl > 0 && (buf[bl - 1] == ' ' || buf[bl - 1] == '\t' || buf[bl - 1] == '\r'))
 			buf[--bl] = '\0';
-		struct cursor c = { .p = buf, .origin = origin, .line = line, .err = err };
+		struct cursor c = {.p = buf, .origin = origin, .line = line, .err = err};
 		if (parse_line(&c, &p) < 0) {
 			cvm_scp_policy_free(&p);
 			return -1;

@@ -47,19 +47,19 @@ enum cvm_scp_op {
 };
 
 struct cvm_scp_cmp {
-	unsigned arg;        /* 0..5 */
+	unsigned arg; /* 0..5 */
 	enum cvm_scp_op op;
-	uint64_t mask;       /* MASKED_EQ only */
+	uint64_t mask; /* MASKED_EQ only */
 	uint64_t value;
 };
 
 /* One libseccomp rule: a syscall, an action, and a conjunction of
  * comparisons (none = unconditional). A line with '||' yields several. */
 struct cvm_scp_rule {
-	int nr;              /* x86_64 syscall number */
+	int nr; /* x86_64 syscall number */
 	char name[40];
 	enum cvm_scp_action action;
-	int errnum;          /* CVM_SCP_ERRNO only */
+	int errnum; /* CVM_SCP_ERRNO only */
 	unsigned n_cmp;
 	struct cvm_scp_cmp cmp[CVM_SCP_MAX_CMP];
 	unsigned line;
@@ -75,26 +75,24 @@ enum cvm_scp_mode { CVM_SCP_MODE_ENFORCE = 0, CVM_SCP_MODE_LOG };
 /* A compiled filter: the exact BPF program that the child loads, and its
  * SHA-256 for the launch record. */
 struct cvm_seccomp_bpf {
-	void *insns;         /* struct sock_filter[], malloc'd, owned */
-	size_t len;          /* bytes */
-	char sha256[65];     /* lower-case hex of insns[0..len) */
-	char policy_name[64];/* file name of the policy, e.g. qemu-system-x86_64.policy */
+	void *insns;          /* struct sock_filter[], malloc'd, owned */
+	size_t len;           /* bytes */
+	char sha256[65];      /* lower-case hex of insns[0..len) */
+	char policy_name[64]; /* file name of the policy, e.g. qemu-system-x86_64.policy */
 	enum cvm_scp_mode mode;
 };
 
 /* Parse @text (@len bytes, need not be NUL-terminated). @origin names the
  * source in messages ("file.policy:12: ..."). On error *out is left empty. */
-int cvm_scp_parse(const char *text, size_t len, const char *origin, struct cvm_scp_policy *out,
-		  cvm_err *err);
+int cvm_scp_parse(const char *text, size_t len, const char *origin, struct cvm_scp_policy *out, cvm_err *err);
 void cvm_scp_policy_free(struct cvm_scp_policy *p);
 
 /* Build the BPF program for @p (libseccomp; no I/O other than a memfd used
  * to export the program). */
 int cvm_scp_compile(const struct cvm_scp_policy *p, enum cvm_scp_mode mode, const char *policy_name,
-		    struct cvm_seccomp_bpf *out, cvm_err *err);
+                    struct cvm_seccomp_bpf *out, cvm_err *err);
 /* Read, parse and compile a policy file (errors name the file and line). */
-int cvm_scp_compile_file(const char *path, enum cvm_scp_mode mode, struct cvm_seccomp_bpf *out,
-			 cvm_err *err);
+int cvm_scp_compile_file(const char *path, enum cvm_scp_mode mode, struct cvm_seccomp_bpf *out, cvm_err *err);
 void cvm_seccomp_bpf_free(struct cvm_seccomp_bpf *b);
 
 /* Load @b into the calling thread with TSYNC (every thread of the process).

@@ -49,9 +49,9 @@ int cvm_uid_pick(uid_t min, uid_t max, const uid_t *used, size_t n_used, uid_t *
 	return 0;
 exhausted:
 	return cvm_err_set(err, CVM_EXIT_EXHAUSTED, 0,
-			   "no free tenant uid: every uid in %u-%u is used by a live tenant or a running "
-			   "process (widen uid_range in the host config)",
-			   (unsigned)min, (unsigned)max);
+	                   "no free tenant uid: every uid in %u-%u is used by a live tenant or a running "
+	                   "process (widen uid_range in the host config)",
+	                   (unsigned)min, (unsigned)max);
 }
 
 struct uidset {
@@ -94,10 +94,9 @@ static int scan_line(const char *text, const char *key, struct uidset *s, uid_t 
 	return 0;
 }
 
-int cvm_uid_scan_processes(const char *proc_root, uid_t min, uid_t max, uid_t **out, size_t *n,
-			   cvm_err *err)
+int cvm_uid_scan_processes(const char *proc_root, uid_t min, uid_t max, uid_t **out, size_t *n, cvm_err *err)
 {
-	struct uidset s = { 0 };
+	struct uidset s = {0};
 	DIR *d = opendir(proc_root);
 	struct dirent *de;
 
@@ -128,8 +127,8 @@ int cvm_uid_scan_processes(const char *proc_root, uid_t min, uid_t max, uid_t **
 	return 0;
 }
 
-int cvm_uid_alloc(uid_t min, uid_t max, const uid_t *tenant_uids, size_t n_tenants,
-		  const char *proc_root, uid_t *uid, gid_t *gid, cvm_err *err)
+int cvm_uid_alloc(uid_t min, uid_t max, const uid_t *tenant_uids, size_t n_tenants, const char *proc_root, uid_t *uid,
+                  gid_t *gid, cvm_err *err)
 {
 	cvm_autofree uid_t *procs = NULL;
 	cvm_autofree uid_t *all = NULL;

@@ -18,12 +18,11 @@ int cvm_uid_pick(uid_t min, uid_t max, const uid_t *used, size_t n_used, uid_t *
 
 /* Every real/effective/saved/fs uid and gid in [min, max] of every process
  * under @proc_root ("/proc"); *out is malloc'd (caller frees). */
-int cvm_uid_scan_processes(const char *proc_root, uid_t min, uid_t max, uid_t **out, size_t *n,
-			   cvm_err *err);
+int cvm_uid_scan_processes(const char *proc_root, uid_t min, uid_t max, uid_t **out, size_t *n, cvm_err *err);
 
 /* Scan @proc_root and pick a uid/gid not used by @tenant_uids nor by any
  * process. */
-int cvm_uid_alloc(uid_t min, uid_t max, const uid_t *tenant_uids, size_t n_tenants,
-		  const char *proc_root, uid_t *uid, gid_t *gid, cvm_err *err);
+int cvm_uid_alloc(uid_t min, uid_t max, const uid_t *tenant_uids, size_t n_tenants, const char *proc_root, uid_t *uid,
+                  gid_t *gid, cvm_err *err);
 
 #endif

@@ -25,10 +25,9 @@
 
 /* A tenant spec like the integration tests' (parsed each run: the launcher's
  * first step). */
-static const char spec_json[] =
-	"{\"name\": \"bench\", \"kernel\": \"/boot/vmlinuz\", \"initrd\": \"/boot/initrd\","
-	" \"cmdline\": \"console=ttyS0 panic=-1\", \"accel\": \"tcg\", \"memory_mib\": 256,"
-	" \"seccomp\": \"enforce\", \"landlock\": \"require\"}";
+static const char spec_json[] = "{\"name\": \"bench\", \"kernel\": \"/boot/vmlinuz\", \"initrd\": \"/boot/initrd\","
+                                " \"cmdline\": \"console=ttyS0 panic=-1\", \"accel\": \"tcg\", \"memory_mib\": 256,"
+                                " \"seccomp\": \"enforce\", \"landlock\": \"require\"}";
 
 struct config {
 	const char *name;
@@ -36,14 +35,14 @@ struct config {
 };
 
 static const struct config configs[] = {
-	{ "full sandbox", true, true, true, true, true, true },
-	{ "without seccomp", false, true, true, true, true, true },
-	{ "without landlock", true, false, true, true, true, true },
-	{ "without mount ns + /dev", true, true, false, true, true, true },
-	{ "without net ns", true, true, true, false, true, true },
-	{ "without uid change", true, true, true, true, false, true },
-	{ "without uid + caps drop", true, true, true, true, false, false },
-	{ "bare (pid/ipc/uts ns only)", false, false, false, false, false, false },
+    {"full sandbox", true, true, true, true, true, true},
+    {"without seccomp", false, true, true, true, true, true},
+    {"without landlock", true, false, true, true, true, true},
+    {"without mount ns + /dev", true, true, false, true, true, true},
+    {"without net ns", true, true, true, false, true, true},
+    {"without uid change", true, true, true, true, false, true},
+    {"without uid + caps drop", true, true, true, true, false, false},
+    {"bare (pid/ipc/uts ns only)", false, false, false, false, false, false},
 };
 
 static double now_ms(void)
@@ -62,9 +61,9 @@ static int cmp_double(const void *a, const void *b)
 /* One launch; returns ms from preparation to execve, or -1. */
 static double one(const struct config *c, const char *policy, char *const argv[], const char *run_dir, uid_t uid)
 {
-	struct cvm_seccomp_bpf bpf = { 0 };
-	struct cvm_sandbox_plan plan = { 0 };
-	cvm_err err = { 0 };
+	struct cvm_seccomp_bpf bpf = {0};
+	struct cvm_sandbox_plan plan = {0};
+	cvm_err err = {0};
 	int p[2], status;
 	double t0 = now_ms(), t1;
 	struct cvm_spec spec;
@@ -117,7 +116,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_sandbox POLICY PAYLOAD RUN_DIR UID [RUNS]\n");
 		return 2;
 	}
-	char *pargv[] = { argv[2], argv[3], "true", NULL };
+	char *pargv[] = {argv[2], argv[3], "true", NULL};
 	double *t = calloc((size_t)runs, sizeof(*t));
 	if (!t)
 		return 1;
@@ -125,12 +124,12 @@ int main(int argc, char **argv)
 	 * policy read + parse + compile + export + SHA-256. */
 	for (int phase = 0; phase < 2; phase++) {
 		for (int i = 0; i < runs; i++) {
-			struct cvm_seccomp_bpf bpf = { 0 };
+			struct cvm_seccomp_bpf bpf = {0};
 			struct cvm_spec spec;
-			cvm_err err = { 0 };
+			cvm_err err = {0};
 			double t0 = now_ms();
 			if (phase == 0 ? cvm_spec_parse(spec_json, "bench", &spec, &err)
-				       : cvm_scp_compile_file(argv[1], CVM_SCP_MODE_ENFORCE, &bpf, &err)) {
+			               : cvm_scp_compile_file(argv[1], CVM_SCP_MODE_ENFORCE, &bpf, &err)) {
 				cvm_err_print(&err, "bench");
 				return 1;
 			}
@@ -138,8 +137,8 @@ int main(int argc, char **argv)
 			cvm_seccomp_bpf_free(&bpf);
 		}
 		qsort(t, (size_t)runs, sizeof(*t), cmp_double);
-		printf("phase %-22s %10.3f %10.3f\n", phase == 0 ? "spec parse" : "seccomp compile+hash",
-		       t[runs / 2], t[runs * 9 / 10]);
+		printf("phase %-22s %10.3f %10.3f\n", phase == 0 ? "spec parse" : "seccomp compile+hash", t[runs / 2],
+		       t[runs * 9 / 10]);
 	}
 	printf("%-28s %10s %10s %10s\n", "configuration", "median ms", "p90 ms", "vs full");
 	for (size_t c = 0; c < sizeof(configs) / sizeof(configs[0]); c++) {

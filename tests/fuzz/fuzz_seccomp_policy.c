@@ -10,7 +10,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct cvm_scp_policy p;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	if (cvm_scp_parse((const char *)data, size, "fuzz", &p, &err) == 0) {
 		struct cvm_seccomp_bpf bpf;

@@ -99,8 +99,8 @@ static long a_setuid(const char *arg)
 
 static long a_capset(const char *arg)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2] = { { ~0u, ~0u, ~0u }, { ~0u, ~0u, ~0u } };
+	struct __user_cap_header_struct h = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct d[2] = {{~0u, ~0u, ~0u}, {~0u, ~0u, ~0u}};
 	return syscall(SYS_capset, &h, d);
 }
 
@@ -158,8 +158,8 @@ static long a_x32(const char *arg)
 
 static long a_exec_sh(const char *arg)
 {
-	char *const argv[] = { "sh", "-c", "echo pwned", NULL };
-	char *const envp[] = { NULL };
+	char *const argv[] = {"sh", "-c", "echo pwned", NULL};
+	char *const envp[] = {NULL};
 	return execve("/bin/sh", argv, envp);
 }
 
@@ -185,13 +185,13 @@ static long a_wx_mmap(const char *arg)
 
 static long a_io_uring(const char *arg)
 {
-	char params[120] = { 0 };
+	char params[120] = {0};
 	return syscall(SYS_io_uring_setup, 8, params);
 }
 
 static long a_clone3(const char *arg)
 {
-	char args[88] = { 0 };
+	char args[88] = {0};
 	return syscall(SYS_clone3, args, sizeof(args));
 }
 
@@ -204,20 +204,33 @@ static const struct attempt {
 	const char *name;
 	long (*fn)(const char *arg);
 } attempts[] = {
-	{ "ptrace", a_ptrace }, { "mount", a_mount }, { "unshare", a_unshare }, { "setns", a_setns },
-	{ "setuid0", a_setuid }, { "capset", a_capset }, { "kexec_load", a_kexec }, { "bpf", a_bpf },
-	{ "init_module", a_init_module }, { "open_shadow", a_open_shadow },
-	{ "open_other_tenant", a_other_tenant }, { "int80", a_int80 }, { "x32", a_x32 },
-	{ "exec_sh", a_exec_sh }, { "write_outside", a_write_outside }, { "fork", a_fork },
-	{ "wx_mmap", a_wx_mmap }, { "io_uring", a_io_uring }, { "clone3", a_clone3 },
-	{ "raw_socket", a_raw_socket },
+    {"ptrace", a_ptrace},
+    {"mount", a_mount},
+    {"unshare", a_unshare},
+    {"setns", a_setns},
+    {"setuid0", a_setuid},
+    {"capset", a_capset},
+    {"kexec_load", a_kexec},
+    {"bpf", a_bpf},
+    {"init_module", a_init_module},
+    {"open_shadow", a_open_shadow},
+    {"open_other_tenant", a_other_tenant},
+    {"int80", a_int80},
+    {"x32", a_x32},
+    {"exec_sh", a_exec_sh},
+    {"write_outside", a_write_outside},
+    {"fork", a_fork},
+    {"wx_mmap", a_wx_mmap},
+    {"io_uring", a_io_uring},
+    {"clone3", a_clone3},
+    {"raw_socket", a_raw_socket},
 };
 
 /* (pause() is not in QEMU's policy; nanosleep is.) */
 static void *forever(void *arg)
 {
 	for (;;) {
-		struct timespec ts = { 3600, 0 };
+		struct timespec ts = {3600, 0};
 		nanosleep(&ts, NULL);
 	}
 	return arg;
@@ -226,7 +239,7 @@ static void *forever(void *arg)
 static void *sleeper(void *arg)
 {
 	unsigned ms = *(unsigned *)arg;
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 	nanosleep(&ts, NULL);
 	return NULL;
 }
@@ -246,7 +259,6 @@ static int idle(unsigned ms, unsigned nthreads)
 		pthread_join(t[i], NULL);
 	return 0;
 }
-
 
 /* ---- invoked with QEMU's argv by cvm-launch ---------------------------- */
 
@@ -292,7 +304,7 @@ static int qmp_client(int fd)
 	size_t len = 0;
 
 	qmp_send(fd, "{\"QMP\": {\"version\": {\"qemu\": {\"major\": 7, \"minor\": 2, \"micro\": 0}}, "
-		     "\"capabilities\": []}}\r\n");
+	             "\"capabilities\": []}}\r\n");
 	for (;;) {
 		ssize_t n = read(fd, buf + len, sizeof(buf) - 1 - len);
 		if (n <= 0)
@@ -303,7 +315,8 @@ static int qmp_client(int fd)
 		while ((nl = strchr(buf, '\n'))) {
 			*nl = '\0';
 			if (strstr(buf, "query-status"))
-				qmp_send(fd, "{\"return\": {\"status\": \"running\", \"singlestep\": false, \"running\": true}}\r\n");
+				qmp_send(fd, "{\"return\": {\"status\": \"running\", \"singlestep\": false, "
+				             "\"running\": true}}\r\n");
 			else
 				qmp_send(fd, "{\"return\": {}}\r\n");
 			if (strstr(buf, "system_powerdown") || strstr(buf, "\"quit\""))
@@ -318,7 +331,7 @@ static int qmp_client(int fd)
 
 static int fake_emulator(const struct qemu_job *j)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
 	pthread_t t;
 	int lfd;
 

@@ -42,7 +42,7 @@ struct opts {
 	const char *reads[16];
 	size_t n_reads;
 	bool verify;
-	long expect_uid;        /* -1: the plan's uid (tests of the failure path set another) */
+	long expect_uid; /* -1: the plan's uid (tests of the failure path set another) */
 	unsigned verify_delay_ms;
 	char **argv;
 };
@@ -85,23 +85,47 @@ static int parse_args(int argc, char **argv, struct opts *o)
 			o->plan.emulator = argv[i + 1];
 			return o->plan.run_dir ? 0 : -1;
 		}
-		if (!strcmp(a, "--net")) { o->plan.netns = false; continue; }
-		if (!strcmp(a, "--kvm")) { o->plan.use_kvm = true; continue; }
-		if (!strcmp(a, "--verify")) { o->verify = true; continue; }
-		if (!strcmp(a, "--no-mount-ns")) { o->plan.no_mount_ns = true; continue; }
-		if (!strcmp(a, "--no-caps")) { o->plan.no_caps_drop = true; continue; }
+		if (!strcmp(a, "--net")) {
+			o->plan.netns = false;
+			continue;
+		}
+		if (!strcmp(a, "--kvm")) {
+			o->plan.use_kvm = true;
+			continue;
+		}
+		if (!strcmp(a, "--verify")) {
+			o->verify = true;
+			continue;
+		}
+		if (!strcmp(a, "--no-mount-ns")) {
+			o->plan.no_mount_ns = true;
+			continue;
+		}
+		if (!strcmp(a, "--no-caps")) {
+			o->plan.no_caps_drop = true;
+			continue;
+		}
 		if (!v)
 			return -1;
 		i++;
-		if (!strcmp(a, "--run-dir")) o->plan.run_dir = v;
-		else if (!strcmp(a, "--uid")) o->uid_arg = v;
-		else if (!strcmp(a, "--state-dir")) o->state_dir = v;
-		else if (!strcmp(a, "--tenant")) o->tenant = v;
-		else if (!strcmp(a, "--policy")) o->plan.policy_file = v;
-		else if (!strcmp(a, "--ram-mib")) o->plan.guest_ram_bytes = strtoull(v, NULL, 10) << 20;
-		else if (!strcmp(a, "--expect-uid")) o->expect_uid = atol(v);
-		else if (!strcmp(a, "--jit-mib")) o->plan.jit_bytes = strtoull(v, NULL, 10) << 20;
-		else if (!strcmp(a, "--verify-delay-ms")) o->verify_delay_ms = (unsigned)atoi(v);
+		if (!strcmp(a, "--run-dir"))
+			o->plan.run_dir = v;
+		else if (!strcmp(a, "--uid"))
+			o->uid_arg = v;
+		else if (!strcmp(a, "--state-dir"))
+			o->state_dir = v;
+		else if (!strcmp(a, "--tenant"))
+			o->tenant = v;
+		else if (!strcmp(a, "--policy"))
+			o->plan.policy_file = v;
+		else if (!strcmp(a, "--ram-mib"))
+			o->plan.guest_ram_bytes = strtoull(v, NULL, 10) << 20;
+		else if (!strcmp(a, "--expect-uid"))
+			o->expect_uid = atol(v);
+		else if (!strcmp(a, "--jit-mib"))
+			o->plan.jit_bytes = strtoull(v, NULL, 10) << 20;
+		else if (!strcmp(a, "--verify-delay-ms"))
+			o->verify_delay_ms = (unsigned)atoi(v);
 		else if (!strcmp(a, "--uid-range")) {
 			unsigned lo, hi;
 			if (sscanf(v, "%u-%u", &lo, &hi) != 2)
@@ -113,10 +137,14 @@ static int parse_args(int argc, char **argv, struct opts *o)
 				return -1;
 			o->reads[o->n_reads++] = v;
 		} else if (!strcmp(a, "--seccomp")) {
-			if (!strcmp(v, "off")) o->plan.seccomp = CVM_SECCOMP_OFF;
-			else if (!strcmp(v, "log")) o->plan.seccomp = CVM_SECCOMP_LOG;
-			else if (!strcmp(v, "enforce")) o->plan.seccomp = CVM_SECCOMP_ENFORCE;
-			else return -1;
+			if (!strcmp(v, "off"))
+				o->plan.seccomp = CVM_SECCOMP_OFF;
+			else if (!strcmp(v, "log"))
+				o->plan.seccomp = CVM_SECCOMP_LOG;
+			else if (!strcmp(v, "enforce"))
+				o->plan.seccomp = CVM_SECCOMP_ENFORCE;
+			else
+				return -1;
 		} else if (!strcmp(a, "--landlock")) {
 			if (parse_mode3(v, &o->plan.landlock) < 0)
 				return -1;
@@ -181,7 +209,7 @@ static void report_status(int status)
 
 static int run(struct opts *o, cvm_err *err)
 {
-	struct cvm_seccomp_bpf bpf = { 0 };
+	struct cvm_seccomp_bpf bpf = {0};
 	int pipefd[2];
 	pid_t pid;
 	int status = 0, rc = -1;
@@ -190,8 +218,8 @@ static int run(struct opts *o, cvm_err *err)
 		if (!o->plan.policy_file)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "--policy is required unless --seccomp off");
 		if (cvm_scp_compile_file(o->plan.policy_file,
-					 o->plan.seccomp == CVM_SECCOMP_LOG ? CVM_SCP_MODE_LOG : CVM_SCP_MODE_ENFORCE,
-					 &bpf, err) < 0)
+		                         o->plan.seccomp == CVM_SECCOMP_LOG ? CVM_SCP_MODE_LOG : CVM_SCP_MODE_ENFORCE,
+		                         &bpf, err) < 0)
 			return -1;
 		o->plan.bpf = &bpf;
 	}
@@ -218,11 +246,13 @@ static int run(struct opts *o, cvm_err *err)
 	if (o->verify) {
 		struct cvm_sandbox_verdict v;
 		struct cvm_sandbox_expect exp = {
-			.uid = o->expect_uid >= 0 ? (uid_t)o->expect_uid : o->plan.uid, .gid = o->plan.gid, .seccomp = o->plan.seccomp != CVM_SECCOMP_OFF,
-			.namespaces = o->plan.no_mount_ns ? "pid,ipc,uts" : "mnt,pid,ipc,uts",
+		    .uid = o->expect_uid >= 0 ? (uid_t)o->expect_uid : o->plan.uid,
+		    .gid = o->plan.gid,
+		    .seccomp = o->plan.seccomp != CVM_SECCOMP_OFF,
+		    .namespaces = o->plan.no_mount_ns ? "pid,ipc,uts" : "mnt,pid,ipc,uts",
 		};
 		if (o->verify_delay_ms) {
-			struct timespec ts = { o->verify_delay_ms / 1000, (long)(o->verify_delay_ms % 1000) * 1000000L };
+			struct timespec ts = {o->verify_delay_ms / 1000, (long)(o->verify_delay_ms % 1000) * 1000000L};
 			nanosleep(&ts, NULL);
 		}
 		if (cvm_sandbox_verify("/proc", pid, &exp, o->plan.bpf, &v, err) < 0) {
@@ -257,8 +287,8 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct opts o = { 0 };
-	cvm_err err = { 0 };
+	struct opts o = {0};
+	cvm_err err = {0};
 	char uidfile[600] = "";
 	int rc;
 

@@ -22,10 +22,10 @@
 #include "sandbox_verify.h"
 #include "seccomp_policy.h"
 
-#define GOOD_STATUS                                                                                \
-	"Name:\tqemu\nUid:\t200001\t200001\t200001\t200001\nGid:\t200001\t200001\t200001\t200001\n" \
-	"CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"         \
-	"CapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp:\t2\n"       \
+#define GOOD_STATUS                                                                                                    \
+	"Name:\tqemu\nUid:\t200001\t200001\t200001\t200001\nGid:\t200001\t200001\t200001\t200001\n"                    \
+	"CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"                            \
+	"CapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\nSeccomp:\t2\n"                          \
 	"Seccomp_filters:\t2\n"
 
 static void test_parse_status(void **state)
@@ -45,7 +45,7 @@ static void test_parse_status(void **state)
 static void write_task(const char *root, const char *tid, const char *text)
 {
 	char dir[512], path[600];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	snprintf(dir, sizeof(dir), "%s/77/task/%s", root, tid);
 	assert_int_equal(cvm_mkdir_p(dir, 0755, &err), 0);
@@ -58,15 +58,15 @@ static void write_task(const char *root, const char *tid, const char *text)
 static void expect_failure(const char *good_line, const char *bad_line, const char *msg)
 {
 	char root[] = "/tmp/cvm-verify-XXXXXX", text[1024];
-	struct cvm_sandbox_expect exp = { .uid = 200001, .gid = 200001, .seccomp = true };
+	struct cvm_sandbox_expect exp = {.uid = 200001, .gid = 200001, .seccomp = true};
 	struct cvm_sandbox_verdict v;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	const char *at = strstr(GOOD_STATUS, good_line);
 
 	assert_non_null(at);
 	assert_non_null(mkdtemp(root));
 	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - GOOD_STATUS), GOOD_STATUS, bad_line,
-		 at + strlen(good_line));
+	         at + strlen(good_line));
 	write_task(root, "77", GOOD_STATUS);
 	write_task(root, "78", text);
 	assert_int_equal(cvm_sandbox_verify(root, 77, &exp, NULL, &v, &err), 0);
@@ -95,10 +95,10 @@ static void test_each_claim(void **state)
 static void test_good_tree_and_json(void **state)
 {
 	char root[] = "/tmp/cvm-verify-XXXXXX";
-	struct cvm_sandbox_expect exp = { .uid = 200001, .gid = 200001, .seccomp = true };
+	struct cvm_sandbox_expect exp = {.uid = 200001, .gid = 200001, .seccomp = true};
 	struct cvm_sandbox_verdict v;
-	struct cvm_seccomp_bpf bpf = { .mode = CVM_SCP_MODE_ENFORCE };
-	cvm_err err = { 0 };
+	struct cvm_seccomp_bpf bpf = {.mode = CVM_SCP_MODE_ENFORCE};
+	cvm_err err = {0};
 
 	memset(bpf.sha256, 'a', 64);
 	snprintf(bpf.policy_name, sizeof(bpf.policy_name), "p.policy");
@@ -109,8 +109,12 @@ static void test_good_tree_and_json(void **state)
 	assert_true(v.ok);
 	assert_int_equal(v.n_tasks, 2);
 	struct json_object *rec = json_object_new_object(), *sc = NULL, *x = NULL;
-	struct cvm_sandbox_record_in in = { .verdict = &v, .seccomp = CVM_SECCOMP_ENFORCE, .policy_path = "/p/p.policy",
-					    .landlock = CVM_MODE_AUTO, .landlock_abi = 0, .cgroup_note = "not delegated" };
+	struct cvm_sandbox_record_in in = {.verdict = &v,
+	                                   .seccomp = CVM_SECCOMP_ENFORCE,
+	                                   .policy_path = "/p/p.policy",
+	                                   .landlock = CVM_MODE_AUTO,
+	                                   .landlock_abi = 0,
+	                                   .cgroup_note = "not delegated"};
 	cvm_sandbox_record_json(&in, rec);
 	assert_true(json_object_object_get_ex(rec, "seccomp", &sc));
 	assert_true(json_object_object_get_ex(sc, "bpf_sha256", &x));
@@ -143,7 +147,7 @@ static void test_good_tree_and_json(void **state)
 static void put(const char *root, const char *rel, const char *text)
 {
 	char path[700], dir[700];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	snprintf(path, sizeof(path), "%s/%s", root, rel);
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -176,9 +180,9 @@ static void test_cgroup_probe(void **state)
 	assert_true(p.delegated);
 	assert_non_null(strstr(p.parent, "/cg/svc/cvm"));
 	/* create writes the limits */
-	struct cvm_limits l = { .memory_mib = 512, .pids = 64, .cpu_percent = 150 };
+	struct cvm_limits l = {.memory_mib = 512, .pids = 64, .cpu_percent = 150};
 	char dir[1024], buf[64] = "";
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	put(root, "cg/svc/cvm/cgroup.subtree_control", "");
 	snprintf(rel, sizeof(rel), "cg/svc/cvm/cvm-t1/memory.max"); /* a fake fs has no files yet */
 	put(root, rel, "");
@@ -221,9 +225,9 @@ static void test_probe_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_status),     cmocka_unit_test(test_each_claim),
-		cmocka_unit_test(test_good_tree_and_json), cmocka_unit_test(test_cgroup_probe),
-		cmocka_unit_test(test_probe_json),
+	    cmocka_unit_test(test_parse_status),       cmocka_unit_test(test_each_claim),
+	    cmocka_unit_test(test_good_tree_and_json), cmocka_unit_test(test_cgroup_probe),
+	    cmocka_unit_test(test_probe_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -31,7 +31,7 @@ enum expect { ALLOW, KILL, DENY_ENOSYS, LOGGED };
 
 struct row {
 	const char *what;
-	long nr;               /* -1: use fn */
+	long nr; /* -1: use fn */
 	unsigned long a[6];
 	long (*fn)(void);
 	enum expect want;
@@ -64,93 +64,100 @@ static long f_x32(void)
 	return syscall(0x40000000 | SYS_getpid);
 }
 
-#define R(what, nr, want, ...) { what, nr, { __VA_ARGS__ }, NULL, want }
-#define F(what, fn, want) { what, -1, { 0 }, fn, want }
-#define THREAD_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | \
-		      CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
+#define R(what, nr, want, ...)                                                                                         \
+	{                                                                                                              \
+		what, nr, {__VA_ARGS__}, NULL, want                                                                    \
+	}
+#define F(what, fn, want)                                                                                              \
+	{                                                                                                              \
+		what, -1, {0}, fn, want                                                                                \
+	}
+#define THREAD_FLAGS                                                                                                   \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS |             \
+	 CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID)
 #define AFD ((unsigned long)-1) /* an fd that is never open: allowed calls fail with EBADF */
 
 static const struct row rows[] = {
-	/* plain allowed calls */
-	R("getpid", SYS_getpid, ALLOW, 0),
-	R("read bad fd", SYS_read, ALLOW, AFD, 0, 0),
-	R("close bad fd", SYS_close, ALLOW, AFD),
-	R("execve missing file", SYS_execve, ALLOW, (unsigned long)"/nonexistent", 0, 0),
-	F("pthread_create (clone3 ENOSYS -> clone thread flags)", f_pthread, ALLOW),
-	/* clone: threads only */
-	R("clone fork-like (SIGCHLD)", SYS_clone, KILL, SIGCHLD, 0, 0, 0, 0),
-	R("clone thread flags + CLONE_NEWUSER", SYS_clone, KILL, THREAD_FLAGS | CLONE_NEWUSER, 0, 0, 0, 0),
-	R("clone vfork", SYS_clone, KILL, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0),
-	R("clone3", SYS_clone3, DENY_ENOSYS, 0, 0),
-	R("fork", SYS_fork, KILL, 0),
-	R("vfork", SYS_vfork, KILL, 0),
-	/* memory: never write+exec */
-	R("mmap RW", SYS_mmap, ALLOW, 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
-	R("mmap RX", SYS_mmap, ALLOW, 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
-	R("mmap RWX", SYS_mmap, KILL, 0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
-	R("mmap WX", SYS_mmap, KILL, 0, 4096, PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
-	R("mprotect RW", SYS_mprotect, ALLOW, 0, 0, PROT_READ | PROT_WRITE),
-	R("mprotect RWX", SYS_mprotect, KILL, 0, 0, PROT_READ | PROT_WRITE | PROT_EXEC),
-	R("pkey_mprotect", SYS_pkey_mprotect, DENY_ENOSYS, 0, 0, PROT_READ, 0),
-	/* ioctl families */
-	R("ioctl TCGETS", SYS_ioctl, ALLOW, AFD, 0x5401, 0),
-	R("ioctl TUNSETIFF", SYS_ioctl, ALLOW, AFD, 0x400454ca, 0),
-	R("ioctl KVM_GET_API_VERSION", SYS_ioctl, ALLOW, AFD, 0xae00, 0),
-	R("ioctl KVM_RUN", SYS_ioctl, ALLOW, AFD, 0xae80, 0),
-	R("ioctl BLKGETSIZE64", SYS_ioctl, ALLOW, AFD, 0x80081272, 0),
-	R("ioctl SIOCGIFCONF", SYS_ioctl, KILL, AFD, 0x8912, 0),
-	R("ioctl VHOST_SET_OWNER", SYS_ioctl, KILL, AFD, 0xaf01, 0),
-	R("ioctl FS_IOC_GETFLAGS", SYS_ioctl, KILL, AFD, 0x80086601, 0),
-	/* sockets */
-	R("socket AF_UNIX", SYS_socket, ALLOW, AF_UNIX, 0x7f, 0),
-	R("socket AF_INET6", SYS_socket, ALLOW, AF_INET6, 0x7f, 0),
-	R("socket AF_PACKET", SYS_socket, KILL, 17, SOCK_RAW, 0),
-	R("socket AF_NETLINK", SYS_socket, KILL, AF_NETLINK, SOCK_RAW, 0),
-	R("socketpair AF_INET", SYS_socketpair, KILL, AF_INET, SOCK_STREAM, 0, 0),
-	/* prctl */
-	R("prctl PR_SET_NAME", SYS_prctl, ALLOW, PR_SET_NAME, (unsigned long)"x", 0, 0, 0),
-	R("prctl PR_SET_NO_NEW_PRIVS", SYS_prctl, ALLOW, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0),
-	R("prctl PR_SET_DUMPABLE", SYS_prctl, KILL, PR_SET_DUMPABLE, 1, 0, 0, 0),
-	R("prctl PR_SET_SECUREBITS", SYS_prctl, KILL, PR_SET_SECUREBITS, 0, 0, 0, 0),
-	R("prctl PR_CAP_AMBIENT", SYS_prctl, KILL, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, 0, 0, 0),
-	R("prctl PR_SET_PTRACER", SYS_prctl, KILL, PR_SET_PTRACER, 0, 0, 0, 0),
-	/* probed by glibc/QEMU: ENOSYS, not a kill */
-	R("io_uring_setup", SYS_io_uring_setup, DENY_ENOSYS, 1, 0),
-	R("userfaultfd", SYS_userfaultfd, DENY_ENOSYS, 0),
-	R("perf_event_open", SYS_perf_event_open, DENY_ENOSYS, 0, 0, 0, AFD, 0),
-	/* escapes: killed */
-	R("ptrace", SYS_ptrace, KILL, 16 /* PTRACE_ATTACH */, 1, 0, 0),
-	R("process_vm_readv", SYS_process_vm_readv, KILL, 1, 0, 0, 0, 0, 0),
-	R("mount", SYS_mount, KILL, 0, 0, 0, 0, 0),
-	R("umount2", SYS_umount2, KILL, 0, 0),
-	R("pivot_root", SYS_pivot_root, KILL, 0, 0),
-	R("chroot", SYS_chroot, KILL, 0),
-	R("unshare", SYS_unshare, KILL, CLONE_NEWUSER),
-	R("setns", SYS_setns, KILL, AFD, 0),
-	R("setuid", SYS_setuid, KILL, 0),
-	R("setresuid", SYS_setresuid, KILL, 0, 0, 0),
-	R("setgroups", SYS_setgroups, KILL, 0, 0),
-	R("capset", SYS_capset, KILL, 0, 0),
-	R("kexec_load", SYS_kexec_load, KILL, 0, 0, 0, 0),
-	R("kexec_file_load", SYS_kexec_file_load, KILL, AFD, AFD, 0, 0, 0),
-	R("bpf", SYS_bpf, KILL, 0, 0, 0),
-	R("init_module", SYS_init_module, KILL, 0, 0, 0),
-	R("finit_module", SYS_finit_module, KILL, AFD, 0, 0),
-	R("delete_module", SYS_delete_module, KILL, 0, 0),
-	R("keyctl", SYS_keyctl, KILL, 0, 0, 0, 0, 0),
-	R("add_key", SYS_add_key, KILL, 0, 0, 0, 0, 0),
-	R("open_by_handle_at", SYS_open_by_handle_at, KILL, AFD, 0, 0),
-	R("personality", SYS_personality, KILL, 0xffffffff),
-	R("reboot", SYS_reboot, KILL, 0, 0, 0, 0),
-	R("swapon", SYS_swapon, KILL, 0, 0),
-	R("acct", SYS_acct, KILL, 0),
-	R("settimeofday", SYS_settimeofday, KILL, 0, 0),
-	R("fanotify_init", SYS_fanotify_init, KILL, 0, 0),
-	R("fsopen", SYS_fsopen, KILL, 0, 0),
-	R("mknodat", SYS_mknodat, KILL, AFD, 0, 0, 0),
-	/* other ABIs */
-	F("i386 int 0x80", f_int80, KILL),
-	F("x32 getpid", f_x32, KILL),
+    /* plain allowed calls */
+    R("getpid", SYS_getpid, ALLOW, 0),
+    R("read bad fd", SYS_read, ALLOW, AFD, 0, 0),
+    R("close bad fd", SYS_close, ALLOW, AFD),
+    R("execve missing file", SYS_execve, ALLOW, (unsigned long)"/nonexistent", 0, 0),
+    F("pthread_create (clone3 ENOSYS -> clone thread flags)", f_pthread, ALLOW),
+    /* clone: threads only */
+    R("clone fork-like (SIGCHLD)", SYS_clone, KILL, SIGCHLD, 0, 0, 0, 0),
+    R("clone thread flags + CLONE_NEWUSER", SYS_clone, KILL, THREAD_FLAGS | CLONE_NEWUSER, 0, 0, 0, 0),
+    R("clone vfork", SYS_clone, KILL, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0),
+    R("clone3", SYS_clone3, DENY_ENOSYS, 0, 0),
+    R("fork", SYS_fork, KILL, 0),
+    R("vfork", SYS_vfork, KILL, 0),
+    /* memory: never write+exec */
+    R("mmap RW", SYS_mmap, ALLOW, 0, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
+    R("mmap RX", SYS_mmap, ALLOW, 0, 4096, PROT_READ | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
+    R("mmap RWX", SYS_mmap, KILL, 0, 4096, PROT_READ | PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
+    R("mmap WX", SYS_mmap, KILL, 0, 4096, PROT_WRITE | PROT_EXEC, MAP_PRIVATE | MAP_ANONYMOUS, AFD, 0),
+    R("mprotect RW", SYS_mprotect, ALLOW, 0, 0, PROT_READ | PROT_WRITE),
+    R("mprotect RWX", SYS_mprotect, KILL, 0, 0, PROT_READ | PROT_WRITE | PROT_EXEC),
+    R("pkey_mprotect", SYS_pkey_mprotect, DENY_ENOSYS, 0, 0, PROT_READ, 0),
+    /* ioctl families */
+    R("ioctl TCGETS", SYS_ioctl, ALLOW, AFD, 0x5401, 0),
+    R("ioctl TUNSETIFF", SYS_ioctl, ALLOW, AFD, 0x400454ca, 0),
+    R("ioctl KVM_GET_API_VERSION", SYS_ioctl, ALLOW, AFD, 0xae00, 0),
+    R("ioctl KVM_RUN", SYS_ioctl, ALLOW, AFD, 0xae80, 0),
+    R("ioctl BLKGETSIZE64", SYS_ioctl, ALLOW, AFD, 0x80081272, 0),
+    R("ioctl SIOCGIFCONF", SYS_ioctl, KILL, AFD, 0x8912, 0),
+    R("ioctl VHOST_SET_OWNER", SYS_ioctl, KILL, AFD, 0xaf01, 0),
+    R("ioctl FS_IOC_GETFLAGS", SYS_ioctl, KILL, AFD, 0x80086601, 0),
+    /* sockets */
+    R("socket AF_UNIX", SYS_socket, ALLOW, AF_UNIX, 0x7f, 0),
+    R("socket AF_INET6", SYS_socket, ALLOW, AF_INET6, 0x7f, 0),
+    R("socket AF_PACKET", SYS_socket, KILL, 17, SOCK_RAW, 0),
+    R("socket AF_NETLINK", SYS_socket, KILL, AF_NETLINK, SOCK_RAW, 0),
+    R("socketpair AF_INET", SYS_socketpair, KILL, AF_INET, SOCK_STREAM, 0, 0),
+    /* prctl */
+    R("prctl PR_SET_NAME", SYS_prctl, ALLOW, PR_SET_NAME, (unsigned long)"x", 0, 0, 0),
+    R("prctl PR_SET_NO_NEW_PRIVS", SYS_prctl, ALLOW, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0),
+    R("prctl PR_SET_DUMPABLE", SYS_prctl, KILL, PR_SET_DUMPABLE, 1, 0, 0, 0),
+    R("prctl PR_SET_SECUREBITS", SYS_prctl, KILL, PR_SET_SECUREBITS, 0, 0, 0, 0),
+    R("prctl PR_CAP_AMBIENT", SYS_prctl, KILL, PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, 0, 0, 0),
+    R("prctl PR_SET_PTRACER", SYS_prctl, KILL, PR_SET_PTRACER, 0, 0, 0, 0),
+    /* probed by glibc/QEMU: ENOSYS, not a kill */
+    R("io_uring_setup", SYS_io_uring_setup, DENY_ENOSYS, 1, 0),
+    R("userfaultfd", SYS_userfaultfd, DENY_ENOSYS, 0),
+    R("perf_event_open", SYS_perf_event_open, DENY_ENOSYS, 0, 0, 0, AFD, 0),
+    /* escapes: killed */
+    R("ptrace", SYS_ptrace, KILL, 16 /* PTRACE_ATTACH */, 1, 0, 0),
+    R("process_vm_readv", SYS_process_vm_readv, KILL, 1, 0, 0, 0, 0, 0),
+    R("mount", SYS_mount, KILL, 0, 0, 0, 0, 0),
+    R("umount2", SYS_umount2, KILL, 0, 0),
+    R("pivot_root", SYS_pivot_root, KILL, 0, 0),
+    R("chroot", SYS_chroot, KILL, 0),
+    R("unshare", SYS_unshare, KILL, CLONE_NEWUSER),
+    R("setns", SYS_setns, KILL, AFD, 0),
+    R("setuid", SYS_setuid, KILL, 0),
+    R("setresuid", SYS_setresuid, KILL, 0, 0, 0),
+    R("setgroups", SYS_setgroups, KILL, 0, 0),
+    R("capset", SYS_capset, KILL, 0, 0),
+    R("kexec_load", SYS_kexec_load, KILL, 0, 0, 0, 0),
+    R("kexec_file_load", SYS_kexec_file_load, KILL, AFD, AFD, 0, 0, 0),
+    R("bpf", SYS_bpf, KILL, 0, 0, 0),
+    R("init_module", SYS_init_module, KILL, 0, 0, 0),
+    R("finit_module", SYS_finit_module, KILL, AFD, 0, 0),
+    R("delete_module", SYS_delete_module, KILL, 0, 0),
+    R("keyctl", SYS_keyctl, KILL, 0, 0, 0, 0, 0),
+    R("add_key", SYS_add_key, KILL, 0, 0, 0, 0, 0),
+    R("open_by_handle_at", SYS_open_by_handle_at, KILL, AFD, 0, 0),
+    R("personality", SYS_personality, KILL, 0xffffffff),
+    R("reboot", SYS_reboot, KILL, 0, 0, 0, 0),
+    R("swapon", SYS_swapon, KILL, 0, 0),
+    R("acct", SYS_acct, KILL, 0),
+    R("settimeofday", SYS_settimeofday, KILL, 0, 0),
+    R("fanotify_init", SYS_fanotify_init, KILL, 0, 0),
+    R("fsopen", SYS_fsopen, KILL, 0, 0),
+    R("mknodat", SYS_mknodat, KILL, AFD, 0, 0, 0),
+    /* other ABIs */
+    F("i386 int 0x80", f_int80, KILL),
+    F("x32 getpid", f_x32, KILL),
 };
 
 struct outcome {
@@ -164,9 +171,10 @@ struct outcome {
  * with the row's arguments (bad pointers, an unprivileged uid) run there. */
 static bool unsafe_in_log(const struct row *r)
 {
-	static const long unsafe[] = { SYS_fork, SYS_vfork, SYS_clone, SYS_ptrace, SYS_kexec_load,
-				       SYS_kexec_file_load, SYS_acct, SYS_reboot, SYS_settimeofday,
-				       SYS_process_vm_readv, SYS_swapon, SYS_unshare, SYS_personality };
+	static const long unsafe[] = {
+	    SYS_fork,       SYS_vfork,  SYS_clone,        SYS_ptrace,           SYS_kexec_load, SYS_kexec_file_load,
+	    SYS_acct,       SYS_reboot, SYS_settimeofday, SYS_process_vm_readv, SYS_swapon,     SYS_unshare,
+	    SYS_personality};
 	for (size_t i = 0; i < sizeof(unsafe) / sizeof(unsafe[0]); i++)
 		if (r->nr == unsafe[i])
 			return true;
@@ -196,9 +204,9 @@ static void child(const struct cvm_seccomp_bpf *bpf, const struct row *r, int wf
 
 static struct outcome run_row(const struct cvm_seccomp_bpf *bpf, const struct row *r, bool log_mode)
 {
-	struct outcome o = { 0 };
+	struct outcome o = {0};
 	int p[2], status = 0;
-	long res[2] = { 0, 0 };
+	long res[2] = {0, 0};
 	pid_t pid;
 
 	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
@@ -244,15 +252,26 @@ static void check_rows(const struct cvm_seccomp_bpf *bpf, bool log_mode)
 		if (log_mode && want == KILL && !is_arch)
 			want = LOGGED;
 		switch (want) {
-		case KILL: ok = o.killed_sigsys; break;
-		case DENY_ENOSYS: ok = !o.signal && o.ret == -1 && o.err == ENOSYS; break;
-		case LOGGED: ok = !o.signal; break;
-		default: ok = !o.signal && !(o.ret == -1 && o.err == ENOSYS); break;
+		case KILL:
+			ok = o.killed_sigsys;
+			break;
+		case DENY_ENOSYS:
+			ok = !o.signal && o.ret == -1 && o.err == ENOSYS;
+			break;
+		case LOGGED:
+			ok = !o.signal;
+			break;
+		default:
+			ok = !o.signal && !(o.ret == -1 && o.err == ENOSYS);
+			break;
 		}
 		if (!ok) {
 			print_error("row '%s': expected %s, got %s (ret %ld errno %d)\n", r->what,
-				    want == KILL ? "kill" : want == ALLOW ? "allow" : want == LOGGED ? "logged" : "ENOSYS",
-				    o.signal ? strsignal(o.signal) : "return", o.ret, o.err);
+			            want == KILL     ? "kill"
+			            : want == ALLOW  ? "allow"
+			            : want == LOGGED ? "logged"
+			                             : "ENOSYS",
+			            o.signal ? strsignal(o.signal) : "return", o.ret, o.err);
 			bad++;
 		}
 	}
@@ -268,7 +287,7 @@ static void policy_path(char *buf, size_t len)
 static void test_real_policy_enforce(void **state)
 {
 	struct cvm_seccomp_bpf bpf;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	char path[1024];
 
 	policy_path(path, sizeof(path));
@@ -283,7 +302,7 @@ static void test_real_policy_enforce(void **state)
 static void test_real_policy_log(void **state)
 {
 	struct cvm_seccomp_bpf bpf, bpf2;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	char path[1024];
 
 	policy_path(path, sizeof(path));
@@ -304,18 +323,17 @@ static void test_real_policy_log(void **state)
 /* Parser: good texts and the rules they give. */
 static void test_parse_good(void **state)
 {
-	static const char text[] =
-		"# comment\n"
-		"\n"
-		"read   # trailing comment\n"
-		"write: allow\n"
-		"clone3: errno ENOSYS\n"
-		"io_uring_setup: errno 95\n"
-		"ptrace: kill\n"
-		"mmap: arg2 & PROT_WRITE|PROT_EXEC == PROT_WRITE || arg2 < 2\n"
-		"socket: arg0 == AF_UNIX && arg1 != 3 && arg2 >= 0x0\r\n";
+	static const char text[] = "# comment\n"
+	                           "\n"
+	                           "read   # trailing comment\n"
+	                           "write: allow\n"
+	                           "clone3: errno ENOSYS\n"
+	                           "io_uring_setup: errno 95\n"
+	                           "ptrace: kill\n"
+	                           "mmap: arg2 & PROT_WRITE|PROT_EXEC == PROT_WRITE || arg2 < 2\n"
+	                           "socket: arg0 == AF_UNIX && arg1 != 3 && arg2 >= 0x0\r\n";
 	struct cvm_scp_policy p;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	if (cvm_scp_parse(text, sizeof(text) - 1, "t", &p, &err) < 0)
 		fail_msg("%s", err.msg);
@@ -345,30 +363,30 @@ static void test_parse_bad(void **state)
 		const char *text;
 		const char *msg;
 	} bad[] = {
-		{ "read\nnosuchcall\n", "t:2: unknown syscall 'nosuchcall'" },
-		{ "read: bogus\n", "t:1: expected arg0..arg5" },
-		{ "read: arg6 == 1\n", "t:1: expected arg0..arg5" },
-		{ "read: arg0 =! 1\n", "t:1: expected a comparison operator" },
-		{ "read: arg0 == NOPE\n", "t:1: unknown constant 'NOPE'" },
-		{ "read: arg0 == 1 && arg0 == 2\n", "t:1: argument compared twice" },
-		{ "read: arg0 & 1 == 2\n", "t:1: masked value has bits outside the mask" },
-		{ "read: arg0 & 1\n", "t:1: expected '==' after mask" },
-		{ "read: errno EWHAT\n", "t:1: unknown errno name 'EWHAT'" },
-		{ "read: errno 0\n", "t:1: errno out of range" },
-		{ "read: errno 5000\n", "t:1: errno out of range" },
-		{ "read: arg0 == 99999999999999999999999\n", "t:1: bad number" },
-		{ "read: arg0 == 12abc\n", "t:1: bad number" },
-		{ "read allow\n", "t:1: expected ':' or end of line" },
-		{ "read: allow extra\n", "t:1: trailing text" },
-		{ "read\nread: errno EPERM\n", "t:2: read already has a rule on line 1" },
-		{ "read: arg0 == 1\nread\n", "t:2: read is allowed unconditionally on line 2 and conditionally on line 1" },
-		{ "read: arg0 == 1 ||\n", "t:1: expected arg0..arg5" },
-		{ ": allow\n", "t:1: expected a syscall name" },
+	    {"read\nnosuchcall\n", "t:2: unknown syscall 'nosuchcall'"},
+	    {"read: bogus\n", "t:1: expected arg0..arg5"},
+	    {"read: arg6 == 1\n", "t:1: expected arg0..arg5"},
+	    {"read: arg0 =! 1\n", "t:1: expected a comparison operator"},
+	    {"read: arg0 == NOPE\n", "t:1: unknown constant 'NOPE'"},
+	    {"read: arg0 == 1 && arg0 == 2\n", "t:1: argument compared twice"},
+	    {"read: arg0 & 1 == 2\n", "t:1: masked value has bits outside the mask"},
+	    {"read: arg0 & 1\n", "t:1: expected '==' after mask"},
+	    {"read: errno EWHAT\n", "t:1: unknown errno name 'EWHAT'"},
+	    {"read: errno 0\n", "t:1: errno out of range"},
+	    {"read: errno 5000\n", "t:1: errno out of range"},
+	    {"read: arg0 == 99999999999999999999999\n", "t:1: bad number"},
+	    {"read: arg0 == 12abc\n", "t:1: bad number"},
+	    {"read allow\n", "t:1: expected ':' or end of line"},
+	    {"read: allow extra\n", "t:1: trailing text"},
+	    {"read\nread: errno EPERM\n", "t:2: read already has a rule on line 1"},
+	    {"read: arg0 == 1\nread\n", "t:2: read is allowed unconditionally on line 2 and conditionally on line 1"},
+	    {"read: arg0 == 1 ||\n", "t:1: expected arg0..arg5"},
+	    {": allow\n", "t:1: expected a syscall name"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct cvm_scp_policy p;
-		cvm_err err = { 0 };
+		cvm_err err = {0};
 		int rc = cvm_scp_parse(bad[i].text, strlen(bad[i].text), "t", &p, &err);
 		if (rc == 0 || strncmp(err.msg, bad[i].msg, strlen(bad[i].msg)) != 0)
 			fail_msg("text %zu: rc %d, message '%s', expected '%s'", i, rc, err.msg, bad[i].msg);
@@ -381,7 +399,7 @@ static void test_parse_nul_and_long(void **state)
 {
 	char big[2100];
 	struct cvm_scp_policy p;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_scp_parse("read\0x\n", 7, "t", &p, &err), -1);
 	assert_non_null(strstr(err.msg, "NUL byte"));
@@ -397,7 +415,7 @@ static void test_compile_reports_file_line(void **state)
 	static const char text[] = "read\nwrite: arg0 == 1\n";
 	struct cvm_scp_policy p;
 	struct cvm_seccomp_bpf bpf;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_scp_parse(text, sizeof(text) - 1, "mini.policy", &p, &err), 0);
 	assert_int_equal(cvm_scp_compile(&p, CVM_SCP_MODE_ENFORCE, "mini.policy", &bpf, &err), 0);
@@ -409,12 +427,9 @@ static void test_compile_reports_file_line(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_good),
-		cmocka_unit_test(test_parse_bad),
-		cmocka_unit_test(test_parse_nul_and_long),
-		cmocka_unit_test(test_compile_reports_file_line),
-		cmocka_unit_test(test_real_policy_enforce),
-		cmocka_unit_test(test_real_policy_log),
+	    cmocka_unit_test(test_parse_good),          cmocka_unit_test(test_parse_bad),
+	    cmocka_unit_test(test_parse_nul_and_long),  cmocka_unit_test(test_compile_reports_file_line),
+	    cmocka_unit_test(test_real_policy_enforce), cmocka_unit_test(test_real_policy_log),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
