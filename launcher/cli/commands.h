@@ -30,6 +30,7 @@ extern const struct cvm_command cvm_cmd_ls;
 extern const struct cvm_command cvm_cmd_status;
 extern const struct cvm_command cvm_cmd_stop;
 extern const struct cvm_command cvm_cmd_demo;
+extern const struct cvm_command cvm_cmd_evidence;
 
 /* Shared by subcommands: print "usage: cvm-launch <usage>" and the summary. */
 void cvm_cmd_help(const struct cvm_command *cmd, const char *options_help);

@@ -8,7 +8,7 @@
 #include "recover.h"
 
 static const struct cvm_command *const commands[] = {
-	&cvm_cmd_probe, &cvm_cmd_run, &cvm_cmd_ls, &cvm_cmd_status, &cvm_cmd_stop, &cvm_cmd_demo,
+	&cvm_cmd_probe, &cvm_cmd_run, &cvm_cmd_ls, &cvm_cmd_status, &cvm_cmd_stop, &cvm_cmd_demo, &cvm_cmd_evidence,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
