@@ -259,7 +259,8 @@ int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, co
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "nonce of %zu bytes (at most %zu)", nonce_len,
 				   sizeof(qd.buffer));
 	qd.size = (UINT16)nonce_len;
-	memcpy(qd.buffer, nonce, nonce_len);
+	if (nonce_len)
+		memcpy(qd.buffer, nonce, nonce_len);
 	out->pcrs = calloc(1, sizeof(*out->pcrs));
 	if (!out->pcrs)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
