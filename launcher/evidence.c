@@ -367,3 +367,17 @@ int cvm_evidence_bundle(const struct cvm_hostcfg *cfg, const char *tenant, const
 {
 	return cvm_evidence_bundle_guest(cfg, tenant, nonce, nonce_len, NULL, out_path, err);
 }
+
+int cvm_evidence_ak_fingerprint(const struct cvm_hostcfg *cfg, char out[65], cvm_err *err)
+{
+	cvm_autotpmdev struct cvm_tpmdev *tpm = NULL;
+	cvm_autofree char *pem = NULL;
+	cvm_auto_evp_pkey EVP_PKEY *key = NULL;
+
+	if (cvm_tpmdev_open(cfg->tpm_tcti, &tpm, err) < 0)
+		return CVM_EVIDENCE_NO_TPM;
+	if (cvm_tpmdev_ak_pem(tpm, cfg->tpm_ak, &pem, err) < 0 ||
+	    cvm_tpm_ak_load((const uint8_t *)pem, strlen(pem), &key, err) < 0 || cvm_tpm_ak_fingerprint(key, out) < 0)
+		return cvm_err_prefix(err, "AK fingerprint: ");
+	return 0;
+}

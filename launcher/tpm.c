@@ -286,3 +286,24 @@ out:
 		cvm_tpmdev_quote_free(out);
 	return rc;
 }
+
+int cvm_tpmdev_ak_pem(struct cvm_tpmdev *t, const char *ak_spec, char **pem, cvm_err *err)
+{
+	cvm_auto_evp_pkey EVP_PKEY *key = NULL;
+	TPM2B_PUBLIC pub;
+	ESYS_TR ak = ESYS_TR_NONE;
+	bool flush = false;
+	int rc = -1;
+
+	if (ak_load(t, ak_spec, &ak, &flush, &pub, err) < 0)
+		return -1;
+	if (cvm_tpm_public_to_pkey(&pub.publicArea, &key, err) == 0) {
+		*pem = cvm_tpm_pkey_pem(key);
+		rc = *pem ? 0 : cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
+	}
+	if (flush)
+		Esys_FlushContext(t->esys, ak);
+	else
+		Esys_TR_Close(t->esys, &ak);
+	return rc;
+}

@@ -182,6 +182,10 @@ static void test_round_trip(void **state)
 			   "\"namespaces\":[\"mount\",\"pid\"],\"require_no_capabilities\":true}");
 		assert_true(verify(&b, &pol, nonce, sizeof(nonce), "eventlog.replay", &r));
 		assert_int_equal(r, CVM_CHECK_PASS);
+		/* the fingerprint the demo pins is the bundle's AK */
+		char fp[65];
+		assert_int_equal(cvm_evidence_ak_fingerprint(&e->cfg, fp, &err), 0);
+		assert_string_equal(fp, pol.ak_sha256[0]);
 		/* wrong nonce */
 		nonce[0] ^= 1;
 		assert_false(verify(&b, &pol, nonce, sizeof(nonce), "tpm.nonce", &r));
