@@ -63,7 +63,14 @@ int cvm_record_write(const struct cvm_hostcfg *cfg, const struct cvm_prepared *p
 	json_object_object_add(r, "uid", json_object_new_int64(st->uid));
 	json_object_object_add(r, "gid", json_object_new_int64(st->gid));
 	json_object_object_add(r, "selinux", take_or(&layers->selinux, "state", "off"));
-	json_object_object_add(r, "sandbox", take_or(&layers->sandbox, "state", "none"));
+	if (layers->sandbox) {
+		json_object_object_foreach(layers->sandbox, k, v)
+			json_object_object_add(r, k, json_object_get(v));
+		json_object_put(layers->sandbox);
+		layers->sandbox = NULL;
+	} else {
+		json_object_object_add(r, "sandbox_verified", json_object_new_boolean(false));
+	}
 	json_object_object_add(r, "confidential", take_or(&layers->confidential, "type", "none"));
 	text = json_object_to_json_string_ext(r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (cvm_state_tenant_dir(cfg, st->name, dir, sizeof(dir)) < 0 ||

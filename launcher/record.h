@@ -18,7 +18,10 @@ struct json_object;
 /* Layer results filled in by the code that applied (and verified) each layer. */
 struct cvm_record_layers {
 	struct json_object *selinux;   /* owned; NULL = {"state":"off"} */
-	struct json_object *sandbox;   /* owned; uid/caps/nnp/seccomp/landlock/namespaces results */
+	/* owned; its keys are merged into the record's top level: "seccomp",
+	 * "landlock", "namespaces", "no_new_privs", "capabilities",
+	 * "sandbox_verified", ... (absent = {"sandbox_verified": false}) */
+	struct json_object *sandbox;
 	struct json_object *confidential; /* owned; NULL = {"type":"none"} */
 };
 

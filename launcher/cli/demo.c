@@ -18,6 +18,7 @@
 #include "cvm_json.h"
 #include "launch.h"
 #include "qemu_argv.h"
+#include "record_summary.h"
 #include "state.h"
 #include "tenant_stop.h"
 
@@ -81,8 +82,8 @@ static void print_layers(const char *record_path, FILE *out)
 		fprintf(out, "demo: cannot read the launch record: %s\n", e.msg);
 		return;
 	}
-	fprintf(out, "\nlaunch record %s:\n", record_path);
-	fprintf(out, "%s\n", json_object_to_json_string_ext(r, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	fprintf(out, "== layers applied to the guest process (from the launch record %s):\n", record_path);
+	cvm_record_print_layers(r, out);
 }
 
 static int demo_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err)

@@ -90,6 +90,9 @@ int main(int argc, char **argv)
 		return CVM_EXIT_BADINPUT;
 	}
 	sub = optind;
+	for (int i = sub + 1; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return cmd->run(&ctx, argc - sub, argv + sub, &err); /* help needs no host config */
 	if (cvm_hostcfg_load(ctx.host_config_path, &ctx.cfg, &err) < 0) {
 		cvm_err_print(&err, ctx.prog);
 		return err.exit_code ? err.exit_code : CVM_EXIT_BADINPUT;

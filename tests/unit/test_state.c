@@ -65,10 +65,10 @@ static void test_roundtrip(void **state)
 	assert_string_equal(names[0], "t1");
 	assert_null(names[1]);
 	assert_int_equal(cvm_state_remove(&cfg, "t1", &err), 0);
+	cvm_state_free(&back);
 	assert_int_equal(cvm_state_load(&cfg, "t1", &back, &err), -1);
 	assert_string_equal(err.msg, "no tenant named 't1'");
 	cvm_state_free(&st);
-	cvm_state_free(&back);
 	assert_int_equal(cvm_rm_rf(dir, &err), 0);
 }
 
