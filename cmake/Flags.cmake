@@ -32,3 +32,10 @@ if(CVM_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+if(CVM_FUZZ)
+  # Instrument every library for coverage so libFuzzer sees inside the
+  # parsers, not only the few lines of each fuzz_*.c (which add
+  # -fsanitize=fuzzer themselves, see tests/fuzz/CMakeLists.txt).
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()

@@ -20,6 +20,10 @@ int cvm_supervise_signals(sigset_t *old, int *sigfd)
 	sigaddset(&set, SIGHUP);
 	if (sigprocmask(SIG_BLOCK, &set, old) < 0)
 		return -1;
+	/* a supervisor started in the background inherits SIGINT ignored: make
+	 * sure the signalfd sees it anyway */
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 	*sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	return *sigfd < 0 ? -1 : 0;
 }

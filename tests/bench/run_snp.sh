@@ -30,8 +30,8 @@ if [ -r "$V/report.bin" ]; then
         --at-time 2025-01-01 >/dev/null
     done; } 2>&1 )
   read -r real user sys <<<"$t"
-  printf "cli    %10.1f reports/s per CPU second, %.1f per wall second  (%d runs)\n" \
-    "$(echo "$n / ($user + $sys)" | bc -l)" "$(echo "$n / $real" | bc -l)" "$n"
+  awk -v n="$n" -v r="$real" -v u="$user" -v s="$sys" \
+    'BEGIN { printf "cli    %10.1f reports/s per CPU second, %.1f per wall second  (%d runs)\n", n / (u + s), n / r, n }'
 else
   echo "vectors absent: per-process figure skipped"
 fi
