@@ -313,6 +313,38 @@ static void test_pcr_reset_rotates_log(void **state)
 	assert_int_equal(cvm_evidence_bundle(&e->cfg, "web1", nonce, sizeof(nonce), out, &err), -1);
 }
 
+/* tpm_pcr changed (to 16, still zero): the old log is archived, the new
+ * one replays to PCR 16, and a policy for PCR 23 rejects it. */
+static void test_pcr_change(void **state)
+{
+	struct env *e = *state;
+	struct cvm_hostcfg cfg = e->cfg;
+	char rec[512], out[512], archived[512];
+	uint8_t nonce[4] = { 4, 3, 2, 1 };
+	cvm_err err = { 0 };
+	cvm_autobundle struct cvm_bundle b;
+	struct cvm_evidence_policy pol;
+	int r = -1;
+
+	cfg.tpm_pcr = 16;
+	snprintf(rec, sizeof(rec), "%s/rec-p.json", e->dir);
+	snprintf(out, sizeof(out), "%s/bundle-p.json", e->dir);
+	write_record(rec, "p16", "aaaaaaaa-2222-3333-4444-555555555555", "enforce", 200013);
+	assert_int_equal(cvm_evidence_record_launch(&cfg, rec, &err), 0);
+	snprintf(archived, sizeof(archived), "%s/evidence/eventlog.2.jsonl", cfg.state_dir);
+	assert_int_equal(access(archived, F_OK), 0);
+	assert_int_equal(cvm_evidence_bundle(&cfg, "p16", nonce, sizeof(nonce), out, &err), 0);
+	load_bundle(out, &b);
+	assert_int_equal(b.log.n, 1);
+	assert_int_equal(b.log.e[0].pcr, 16);
+	policy_for(&pol, b.ak_pem, "{}");
+	assert_false(verify(&b, &pol, nonce, sizeof(nonce), "eventlog.replay", &r));
+	assert_int_equal(r, CVM_CHECK_FAIL);
+	pol.pcr = 16;
+	assert_true(verify(&b, &pol, nonce, sizeof(nonce), "eventlog.replay", &r));
+	assert_int_equal(r, CVM_CHECK_PASS);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -321,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_no_tpm),
 		cmocka_unit_test(test_unknown_tenant_and_bad_nonce),
 		cmocka_unit_test(test_pcr_reset_rotates_log),
+		cmocka_unit_test(test_pcr_change),
 	};
 	if (!getenv("CVM_SOURCE_DIR")) {
 		fprintf(stderr, "skip: CVM_SOURCE_DIR is not set\n");
