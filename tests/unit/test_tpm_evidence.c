@@ -331,7 +331,7 @@ static void test_pcr_change(void **state)
 	snprintf(out, sizeof(out), "%s/bundle-p.json", e->dir);
 	write_record(rec, "p16", "aaaaaaaa-2222-3333-4444-555555555555", "enforce", 200013);
 	assert_int_equal(cvm_evidence_record_launch(&cfg, rec, &err), 0);
-	snprintf(archived, sizeof(archived), "%s/evidence/eventlog.2.jsonl", cfg.state_dir);
+	snprintf(archived, sizeof(archived), "%s/evidence/eventlog.1.jsonl", cfg.state_dir);
 	assert_int_equal(access(archived, F_OK), 0);
 	assert_int_equal(cvm_evidence_bundle(&cfg, "p16", nonce, sizeof(nonce), out, &err), 0);
 	load_bundle(out, &b);
@@ -345,6 +345,55 @@ static void test_pcr_change(void **state)
 	assert_int_equal(r, CVM_CHECK_PASS);
 }
 
+/* tpm_ak naming a persistent ECDSA AK made with tpm2-tools: the bundle's
+ * AK is that key (same PEM as tpm2_createak wrote), the quote is ECDSA and
+ * verifies. */
+static void test_persistent_ak(void **state)
+{
+	struct env *e = *state;
+	struct cvm_hostcfg cfg = e->cfg;
+	char cmd[2048], rec[512], out[512], pem_path[512];
+	uint8_t nonce[64];
+	cvm_err err = { 0 };
+	cvm_autobundle struct cvm_bundle b;
+	cvm_autofree uint8_t *pem = NULL;
+	size_t pem_len = 0;
+	struct cvm_evidence_policy pol;
+	TPMT_SIGNATURE sig;
+
+	if (sh("command -v tpm2_createak && command -v tpm2_evictcontrol", NULL, 0) != 0) {
+		print_message("skip: tpm2-tools not installed\n");
+		skip();
+	}
+	snprintf(pem_path, sizeof(pem_path), "%s/ak-ecc.pem", e->dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && export TPM2TOOLS_TCTI='%s' && tpm2_createek -c ek.ctx -G rsa -u ek.pub >/dev/null && "
+		 "tpm2_flushcontext -t && tpm2_createak -C ek.ctx -c ak.ctx -G ecc -s ecdsa -g sha256 -u %s -f pem "
+		 "-n ak.name >/dev/null && tpm2_flushcontext -t && tpm2_evictcontrol -C o -c ak.ctx 0x81010042 "
+		 ">/dev/null && tpm2_flushcontext -t",
+		 e->dir, cfg.tpm_tcti, pem_path);
+	assert_int_equal(sh(cmd, NULL, 0), 0);
+	snprintf(cfg.tpm_ak, sizeof(cfg.tpm_ak), "0x81010042");
+	memset(nonce, 0xee, sizeof(nonce));
+	snprintf(rec, sizeof(rec), "%s/rec-k.json", e->dir);
+	snprintf(out, sizeof(out), "%s/bundle-k.json", e->dir);
+	write_record(rec, "k1", "bbbbbbbb-2222-3333-4444-555555555555", "enforce", 200014);
+	assert_int_equal(cvm_evidence_record_launch(&cfg, rec, &err), 0);
+	assert_int_equal(cvm_evidence_bundle(&cfg, "k1", nonce, sizeof(nonce), out, &err), 0);
+	load_bundle(out, &b);
+	assert_int_equal(cvm_read_file(pem_path, 1 << 16, &pem, &pem_len, &err), 0);
+	assert_string_equal(b.ak_pem, (char *)pem);
+	assert_int_equal(cvm_tpm_sig_unmarshal(b.signature.data, b.signature.len, &sig, &err), 0);
+	assert_int_equal(sig.sigAlg, TPM2_ALG_ECDSA);
+	policy_for(&pol, (char *)pem, "{}");
+	pol.pcr = cfg.tpm_pcr;
+	assert_true(verify(&b, &pol, nonce, sizeof(nonce), NULL, NULL));
+	/* not a persistent handle */
+	snprintf(cfg.tpm_ak, sizeof(cfg.tpm_ak), "ak.ctx");
+	assert_int_equal(cvm_evidence_bundle(&cfg, "k1", nonce, sizeof(nonce), out, &err), -1);
+	assert_non_null(strstr(err.msg, "not a persistent handle"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -354,6 +403,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_tenant_and_bad_nonce),
 		cmocka_unit_test(test_pcr_reset_rotates_log),
 		cmocka_unit_test(test_pcr_change),
+		cmocka_unit_test(test_persistent_ak),
 	};
 	if (!getenv("CVM_SOURCE_DIR")) {
 		fprintf(stderr, "skip: CVM_SOURCE_DIR is not set\n");
