@@ -286,27 +286,13 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 static void check_crls(const struct cvm_tdx_verifier *vf, const struct cvm_tdx_pck_info *p, const struct cvm_policy_tdx *pol,
 		       struct cvm_verdict *v)
 {
-	int n = sk_X509_CRL_num(vf->crls);
-	char why[256];
-
-	if (n == 0) {
+	if (sk_X509_CRL_num(vf->crls) == 0) {
 		cvm_verdict_add(v, "tdx.crl", pol->require_crl ? CVM_CHECK_ERROR : CVM_CHECK_INFO,
 				"no CRL given: revocation not checked");
 		return;
 	}
-	if (!p->path) {
-		cvm_verdict_add(v, "tdx.crl", CVM_CHECK_ERROR, "no verified PCK chain to check the CRLs against");
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		int covered = -1;
-		int ok = cvm_tdx_crl_check(sk_X509_CRL_value(vf->crls, i), p->path, vf->at, &covered, why, sizeof(why));
-		const char *name = covered == 0 ? "tdx.pck_crl" : covered > 0 ? "tdx.ca_crl" : "tdx.crl";
-		if (ok)
-			cvm_verdict_add(v, name, CVM_CHECK_PASS, "current, signed by the issuer, certificate not revoked");
-		else
-			cvm_verdict_add(v, name, CVM_CHECK_FAIL, "%s", why);
-	}
+	for (size_t i = 0; i < p->n_crl_checks; i++)
+		cvm_verdict_add(v, p->crl_checks[i].name, p->crl_checks[i].result, "%s", p->crl_checks[i].detail);
 }
 
 static void check_qe(const struct cvm_tdx_quote *q, const struct cvm_tdx_pck_info *p, struct cvm_verdict *v)
@@ -422,7 +408,7 @@ int cvm_tdx_verifier_check(struct cvm_tdx_verifier *vf, const uint8_t *quote, si
 			q.body_type == CVM_TDX_BODY_TD15 ? "TDX 1.5" : "TDX 1.0", q.trailing);
 	if (memcmp(q.qe_vendor_id, cvm_tdx_intel_qe_vendor_id, 16) != 0)
 		cvm_verdict_add(v, "tdx.qe_vendor", CVM_CHECK_FAIL, "QE vendor ID is not Intel's");
-	p = cvm_tdx_pck_lookup(vf->pck_cache, q.pck_chain, q.pck_chain_len, vf->roots, vf->at);
+	p = cvm_tdx_pck_lookup(vf->pck_cache, q.pck_chain, q.pck_chain_len, vf->roots, vf->crls, vf->at);
 	for (size_t i = 0; i < p->n_checks; i++)
 		cvm_verdict_add(v, p->checks[i].name, p->checks[i].result, "%s", p->checks[i].detail);
 	check_crls(vf, p, pol, v);
