@@ -493,6 +493,18 @@ static void crls(void **state)
 	expect(&v, "tdx.ca_crl", CVM_CHECK_FAIL);
 	cvm_verdict_free(&v);
 
+	/* a PCK chain that does not parse: the CRLs cannot be checked */
+	struct tdx_ts_layout l;
+	tdx_ts_layout(q, len, &l);
+	q[l.pem_off + 28] = '*'; /* first base64 character of the PCK */
+	run(q, len, &o, &pol, &v);
+	expect(&v, "tdx.pck_chain", CVM_CHECK_FAIL);
+	expect(&v, "tdx.crl", CVM_CHECK_ERROR);
+	expect(&v, "tdx.qe_report_signature", CVM_CHECK_ERROR);
+	assert_false(cvm_verdict_accepted(&v));
+	cvm_verdict_free(&v);
+	q[l.pem_off + 28] = 'M';
+
 	/* stale CRL */
 	o.crls = ok;
 	o.at_time = t1 + 86400;
