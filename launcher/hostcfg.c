@@ -58,6 +58,9 @@ static int set_string(struct cvm_hostcfg *cfg, const struct path_key *pk, json_o
 	if (pk->absolute && s[0] != '/')
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s: must be an absolute path", origin,
 				   pk->key);
+	/* these paths end up inside QEMU option strings, where ',' is a separator */
+	if (pk->absolute && strchr(s, ','))
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s: must not contain ','", origin, pk->key);
 	if (!pk->absolute && strcmp(pk->key, "emulator") == 0 && s[0] == '\0')
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: emulator: must not be empty", origin);
 	snprintf(dst, 256, "%s", s);
@@ -149,6 +152,6 @@ int cvm_hostcfg_load(const char *path, struct cvm_hostcfg *cfg, cvm_err *err)
 	if (cvm_read_file(path, 1 << 20, &buf, &len, err) < 0)
 		return cvm_err_prefix(err, "host config: ");
 	if (cvm_hostcfg_parse((const char *)buf, path, cfg, err) < 0)
-		return -1;
+		return cvm_err_prefix(err, "host config: ");
 	return 0;
 }

@@ -62,7 +62,8 @@ int cvm_state_run_dir(const struct cvm_hostcfg *cfg, const char *name, char *buf
 int cvm_state_lock(const struct cvm_hostcfg *cfg, int *fd, cvm_err *err);
 
 int cvm_state_save(const struct cvm_hostcfg *cfg, const struct cvm_tenant_state *st, cvm_err *err);
-/* Missing tenant: CVM_EXIT_BADINPUT "no tenant named X". */
+/* Missing tenant: CVM_EXIT_BADINPUT "no tenant named X". @st is overwritten:
+ * free a previously loaded state first. */
 int cvm_state_load(const struct cvm_hostcfg *cfg, const char *name, struct cvm_tenant_state *st,
 		   cvm_err *err);
 /* Remove the tenant's state folder (after labels and allocations were released). */

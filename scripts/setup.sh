@@ -14,6 +14,8 @@ pkgs=(
   busybox-static cpio linux-image-amd64 kmod
   selinux-policy-default selinux-policy-dev checkpolicy semodule-utils policycoreutils
   selinux-utils strace
+  python3  # JSON checks in tests/integration/test_attest_snp_cli.sh
+  ovmf     # real OVMF images for the measurement tests
 )
 missing=()
 for p in "${pkgs[@]}"; do

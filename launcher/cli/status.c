@@ -1,0 +1,55 @@
+/* cvm-launch status NAME [--json] */
+#include <getopt.h>
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "commands.h"
+#include "cvm_cleanup.h"
+#include "state.h"
+#include "tenant_json.h"
+
+static int status_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
+	struct cvm_tenant_state st;
+	cvm_autojson json_object *o = NULL;
+	bool json = false;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j')
+			json = true;
+		else if (c == 'h') {
+			cvm_cmd_help(&cvm_cmd_status, "  --json   machine-readable output\n");
+			return CVM_EXIT_OK;
+		} else
+			{
+			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "status: bad option (try --help)");
+			return CVM_EXIT_BADINPUT;
+		}
+	}
+	if (argc - optind != 1)
+		{
+			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "status: expected exactly one tenant NAME");
+			return CVM_EXIT_BADINPUT;
+		}
+	if (cvm_state_load(&ctx->cfg, argv[optind], &st, err) < 0)
+		return err->exit_code;
+	o = cvm_tenant_json(&st, true);
+	cvm_state_free(&st);
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		cvm_tenant_print_details(o, stdout);
+	return CVM_EXIT_OK;
+}
+
+const struct cvm_command cvm_cmd_status = {
+	.name = "status",
+	.usage = "status NAME [--json]",
+	.summary = "show one tenant: state, pids, uid, label, guest run state",
+	.recover_first = true,
+	.run = status_run,
+};

@@ -1,0 +1,141 @@
+#include "host_probe.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <linux/landlock.h>
+#include <linux/magic.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <seccomp.h>
+#include <selinux/selinux.h>
+
+#include "cvm_fileio.h"
+#include "kvm_probe.h"
+#include "launch_prepare.h"
+
+static json_object *section(bool available, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static json_object *section(bool available, const char *fmt, ...)
+{
+	json_object *o = json_object_new_object();
+	char detail[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	json_object_object_add(o, "available", json_object_new_boolean(available));
+	json_object_object_add(o, "detail", json_object_new_string(detail));
+	return o;
+}
+
+static json_object *probe_kvm(const struct cvm_hostcfg *cfg, int timeout_ms)
+{
+	struct cvm_kvm_probe k;
+	json_object *o;
+
+	char emu[4096];
+	cvm_err e = { 0 };
+	bool have_emu = cvm_resolve_emulator(cfg->emulator, emu, sizeof(emu), &e) == 0;
+
+	cvm_kvm_probe(cfg->host_root, have_emu ? emu : NULL, timeout_ms, &k);
+	o = section(k.usable, "%s%s", k.detail, have_emu ? "" : " (no emulator: firmware stage not tested)");
+	json_object_object_add(o, "device", json_object_new_boolean(k.device));
+	json_object_object_add(o, "create_vm", json_object_new_boolean(k.create_vm));
+	json_object_object_add(o, "vcpu_runs", json_object_new_boolean(k.runs));
+	json_object_object_add(o, "firmware_posts", json_object_new_boolean(k.firmware));
+	return o;
+}
+
+static json_object *probe_emulator(const struct cvm_hostcfg *cfg)
+{
+	char path[4096], sha[65];
+	cvm_err err = { 0 };
+	json_object *o;
+
+	if (cvm_resolve_emulator(cfg->emulator, path, sizeof(path), &err) < 0)
+		return section(false, "%s", err.msg);
+	if (cvm_sha256_file_hex(path, sha, &err) < 0)
+		return section(false, "%s", err.msg);
+	o = section(true, "%s", path);
+	json_object_object_add(o, "path", json_object_new_string(path));
+	json_object_object_add(o, "sha256", json_object_new_string(sha));
+	return o;
+}
+
+static json_object *probe_selinux(void)
+{
+	json_object *o;
+	int enforce;
+
+	if (is_selinux_enabled() <= 0)
+		return section(false, "SELinux is not enabled in this kernel (no selinuxfs)");
+	enforce = security_getenforce();
+	o = section(true, "SELinux %s", enforce == 1 ? "enforcing" : "permissive");
+	json_object_object_add(o, "enforcing", json_object_new_boolean(enforce == 1));
+	return o;
+}
+
+static json_object *probe_seccomp(void)
+{
+	unsigned api = seccomp_api_get();
+	json_object *o;
+
+	if (api < 1)
+		return section(false, "libseccomp reports no usable seccomp API");
+	o = section(true, "libseccomp API level %u (%s)", api,
+		    api >= 3 ? "TSYNC and SCMP_ACT_LOG available" : "no SCMP_ACT_LOG");
+	json_object_object_add(o, "api_level", json_object_new_int((int)api));
+	return o;
+}
+
+static json_object *probe_landlock(void)
+{
+	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
+	json_object *o;
+
+	if (abi < 0)
+		return section(false, "landlock_create_ruleset: %s", strerror(errno));
+	o = section(true, "Landlock ABI %ld", abi);
+	json_object_object_add(o, "abi", json_object_new_int64(abi));
+	return o;
+}
+
+static json_object *probe_cgroup(void)
+{
+	struct statfs sfs;
+
+	if (statfs("/sys/fs/cgroup", &sfs) < 0)
+		return section(false, "/sys/fs/cgroup: %s", strerror(errno));
+	if ((unsigned long)sfs.f_type != CGROUP2_SUPER_MAGIC)
+		return section(false, "/sys/fs/cgroup is not cgroup v2 (unified hierarchy)");
+	return section(true, "cgroup v2 mounted at /sys/fs/cgroup");
+}
+
+static json_object *probe_tpm(const struct cvm_hostcfg *cfg)
+{
+	if (cfg->tpm_tcti[0])
+		return section(true, "TCTI from host config: %s (PCR %u)", cfg->tpm_tcti, cfg->tpm_pcr);
+	if (access("/dev/tpmrm0", R_OK | W_OK) == 0)
+		return section(true, "/dev/tpmrm0 (tpm2-tss loader default, PCR %u)", cfg->tpm_pcr);
+	return section(false, "no /dev/tpmrm0 and no tpm_tcti in the host config");
+}
+
+struct json_object *cvm_host_probe(const struct cvm_hostcfg *cfg, int kvm_timeout_ms)
+{
+	json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "kvm", probe_kvm(cfg, kvm_timeout_ms));
+	json_object_object_add(o, "emulator", probe_emulator(cfg));
+	json_object_object_add(o, "selinux", probe_selinux());
+	json_object_object_add(o, "seccomp", probe_seccomp());
+	json_object_object_add(o, "landlock", probe_landlock());
+	json_object_object_add(o, "cgroup", probe_cgroup());
+	json_object_object_add(o, "tpm", probe_tpm(cfg));
+	return o;
+}
