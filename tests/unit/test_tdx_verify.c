@@ -427,7 +427,7 @@ static void nonce_binding(void **state)
 	run(h, len2, &o, &pol, &v);
 	expect(&v, "tdx.report_data", CVM_CHECK_FAIL);
 	cvm_verdict_free(&v);
-	pol.binding = CVM_TDX_BIND_SHA512;
+	pol.binding = CVM_NONCE_SHA512;
 	run(h, len2, &o, &pol, &v);
 	expect(&v, "tdx.report_data", CVM_CHECK_PASS);
 	cvm_verdict_free(&v);
