@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "attest_util.h"
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
 #include "cvm_json.h"
@@ -197,7 +198,7 @@ static int date_field(struct jctx *c, json_object *o, const char *key, time_t *o
 {
 	json_object *v = get(o, key, json_type_string);
 
-	if (!v || cvm_tdx_parse_time(json_object_get_string(v), out) < 0)
+	if (!v || cvm_attest_parse_time(json_object_get_string(v), out) < 0)
 		return bad(c, key);
 	return 0;
 }

@@ -75,14 +75,14 @@ result coll tdx.qe_identity pass
 result coll tdx.tcb_status pass
 av 1 "collateral: OutOfDate by default" "$Q/v4.dat" --trust-root "$Q/root.pem" --at-time $AT --collateral "$Q/coll_outofdate"
 result outofdate tdx.tcb_status fail
-[ "$(jq -r .claims.tcb_status "$tmp/out.json")" = OutOfDate ] && ok "claims.tcb_status OutOfDate" || bad "claims.tcb_status"
+[ "$(jq -r .claims.tdx.tcb_status "$tmp/out.json")" = OutOfDate ] && ok "claims.tcb_status OutOfDate" || bad "claims.tcb_status"
 echo '{"tdx": {"tcb_status": ["UpToDate", "OutOfDate"]}}' >"$tmp/ood.json"
 av 0 "policy accepts OutOfDate" "$Q/v4.dat" --trust-root "$Q/root.pem" --at-time $AT --collateral "$Q/coll_outofdate" --policy "$tmp/ood.json"
 av 1 "policy needs TCB status, no collateral" "$Q/v4.dat" --trust-root "$Q/root.pem" --at-time $AT --policy "$tmp/ood.json"
 result no-coll tdx.tcb_status error
 av 1 "revoked PCK" "$Q/v4.dat" --trust-root "$Q/root.pem" --at-time $AT --crl "$Q/pckcrl_revoked.der"
 result revoked tdx.pck_crl fail
-mrtd=$(jq -r .claims.mrtd "$tmp/out.json")
+mrtd=$(jq -r .claims.tdx.mrtd "$tmp/out.json")
 echo "{\"tdx\": {\"mrtd\": \"$mrtd\", \"td_attributes\": {\"sept_ve_disable\": true}, \"xfam\": \"0x61ae7\"}}" >"$tmp/mr.json"
 av 0 "MRTD pinned" "$Q/v4.dat" --trust-root "$Q/root.pem" --at-time $AT --policy "$tmp/mr.json"
 result mrtd tdx.mrtd pass
@@ -181,7 +181,7 @@ if [ -f "$V/v4-collateral/quote.dat" ]; then
 	result real-coll tdx.pck_crl fail
 	result real-coll tdx.module_identity pass
 	result real-coll tdx.qe_identity pass
-	[ "$(jq -r .claims.tcb_status "$tmp/out.json")" = OutOfDate ] && ok "real TCB status OutOfDate" || bad "real TCB status"
+	[ "$(jq -r .claims.tdx.tcb_status "$tmp/out.json")" = OutOfDate ] && ok "real TCB status OutOfDate" || bad "real TCB status"
 	# the collateral signatures with openssl: the signed bytes are the
 	# "tcbInfo"/"enclaveIdentity" value exactly as in the file
 	for doc in tcbInfo:tcbinfo enclaveIdentity:qeidentity; do

@@ -356,6 +356,14 @@ static void verify_with(struct fx *f, const struct tdx_ts_coll_opts *co, const s
 		fail_msg("%s", err.msg);
 }
 
+/* The verifier's claims: claims.tdx of the verdict. */
+static json_object *tdx_claims(const struct cvm_verdict *v)
+{
+	json_object *t = NULL;
+	assert_true(json_object_object_get_ex(v->claims, "tdx", &t));
+	return t;
+}
+
 static void expect(const struct cvm_verdict *v, const char *name, enum cvm_check_result r)
 {
 	int got = cvm_verdict_result(v, name);
@@ -392,7 +400,7 @@ static void self_signed_collateral(void **state)
 	verify_with(f, &co, &pol, &v);
 	expect(&v, "tdx.tcb_status", CVM_CHECK_FAIL);
 	json_object *adv;
-	assert_true(json_object_object_get_ex(v.claims, "tcb_advisories", &adv));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "tcb_advisories", &adv));
 	assert_string_equal(json_object_get_string(adv), "INTEL-SA-00001,INTEL-SA-00002");
 	assert_false(cvm_verdict_accepted(&v));
 	cvm_verdict_free(&v);
