@@ -174,6 +174,18 @@ if [ -f "$V/v4-collateral/quote.dat" ]; then
 	done
 	# Inside the TCB info window; the vectors' TCB Signing certificate expired
 	# 2025-05-21 and their CRLs are stale, so exactly those checks fail.
+	# the shipped example policy pins this quote's MRTD/RTMR0/attributes;
+	# without a nonce, collateral and CRLs it must reject, not fail to parse
+	av 1 "example policy (no nonce, no collateral)" "$V/v4-collateral/quote.dat" --at-time $AT \
+		--policy "${CVM_SOURCE_DIR:-.}/policy/examples/tdx-production.json"
+	result example tdx.mrtd pass
+	result example tdx.rtmr0 pass
+	result example tdx.td_attributes pass
+	result example tdx.xfam pass
+	result example tdx.tee_tcb_svn pass
+	result example tdx.report_data error
+	result example tdx.tcb_status error
+	result example tdx.crl error
 	av 1 "real collateral" "$V/v4-collateral/quote.dat" --collateral "$V/v4-collateral" --at-time 2025-11-01T00:00:00Z
 	result real-coll tdx.tcb_info_signature pass
 	result real-coll tdx.qe_identity_signature pass
