@@ -336,6 +336,12 @@ int cvm_tdx_tcb_info_parse(const char *body, size_t len, struct cvm_tdx_tcb_info
 	    hex_field(&c, ti, "fmspc", o->fmspc, 6) < 0 || hex_field(&c, ti, "pceId", o->pceid, 2) < 0 ||
 	    int_field(&c, ti, "tcbEvaluationDataNumber", 0, INT32_MAX, &o->tcb_eval_num) < 0)
 		return -1;
+	long long tcb_type;
+	if (int_field(&c, ti, "tcbType", 0, 1000, &tcb_type) < 0)
+		return -1;
+	/* tcbType 0 is the only defined one: the components compare one to one */
+	if (tcb_type != 0)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "tcbInfo: tcbType %lld unsupported (need 0)", tcb_type);
 	if (!(mod = get(ti, "tdxModule", json_type_object)))
 		return bad(&c, "tdxModule");
 	if (hex_field(&c, mod, "mrsigner", o->module_mrsigner, 48) < 0 ||

@@ -143,8 +143,13 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 		return cvm_err_prefix(err, "%s: ", path);
 
 	__attribute__((cleanup(stack_freep))) STACK_OF(X509) *anchors = cvm_tdx_anchors_for(vf->roots, chain);
+	char cn[128];
+	cvm_x509_cn(X509_get_subject_name(sk_X509_value(chain, 0)), cn, sizeof(cn));
 	snprintf(name, sizeof(name), "tdx.%s_chain", what);
-	if (!anchors)
+	/* PCS signs TCB info and QE identity with its TCB Signing key only */
+	if (!strstr(cn, "SGX TCB Signing"))
+		store(vf, name, CVM_CHECK_FAIL, "issuer chain leaf \"%s\" is not an SGX TCB Signing certificate", cn);
+	else if (!anchors)
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain does not contain the pinned Intel SGX Root CA");
 	else if (cvm_tdx_chain_verify(chain, anchors, vf->at, NULL, why, sizeof(why)))
 		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s root", sk_X509_num(vf->roots) ? "given" : "pinned Intel SGX");

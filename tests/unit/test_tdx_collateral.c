@@ -95,6 +95,14 @@ static void real_collateral_parses(void **state)
 	assert_string_equal(ti->modules[0].id, "TDX_03");
 	assert_int_equal(ti->modules[1].n_levels, 2);
 	assert_int_equal(ti->module_attributes_mask, ~0ull);
+	/* only tcbType 0 is defined */
+	char *copy = strndup(body, n);
+	char *tt = strstr(copy, "\"tcbType\":0");
+	assert_non_null(tt);
+	tt[10] = '1';
+	assert_int_equal(cvm_tdx_tcb_info_parse(copy, n, ti, &err), -1);
+	assert_non_null(strstr(err.msg, "tcbType 1"));
+	free(copy);
 	assert_int_equal(cvm_tdx_signed_json(qi_text, len2, "enclaveIdentity", "q", &body, &n, sig, &err), 0);
 	assert_int_equal(cvm_tdx_qe_identity_parse(body, n, qi, &err), 0);
 	assert_int_equal(qi->isvprodid, 2);
@@ -437,6 +445,16 @@ static void self_signed_collateral(void **state)
 	assert_false(cvm_verdict_accepted(&v));
 	cvm_verdict_free(&v);
 	co.tamper_tcb_info = false;
+
+	/* signed by a key of Intel's PKI that is not the TCB Signing key */
+	co.ca_signs = true;
+	verify_with(f, &co, &pol, &v);
+	expect(&v, "tdx.tcb_info_chain", CVM_CHECK_FAIL);
+	expect(&v, "tdx.qe_identity_chain", CVM_CHECK_FAIL);
+	expect(&v, "tdx.tcb_info_signature", CVM_CHECK_PASS);
+	assert_false(cvm_verdict_accepted(&v));
+	cvm_verdict_free(&v);
+	co.ca_signs = false;
 
 	/* TCB info of another platform */
 	co.fmspc[5] = 0x01;
