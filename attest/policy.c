@@ -9,7 +9,6 @@
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
 #include "cvm_json.h"
-#include "json_dupkey.h"
 #include "snp_report.h"
 
 #define POLICY_MAX_BYTES (1u << 20)
@@ -269,13 +268,9 @@ int cvm_policy_parse(const char *text, const char *origin, struct cvm_policy **o
 	cvm_autojson json_object *root = NULL;
 	cvm_autopolicy struct cvm_policy *p = NULL;
 
-	char dup[64];
-
+	/* duplicate keys are refused by cvm_json_parse_object */
 	if (cvm_json_parse_object(text, origin, &root, err) < 0)
 		return -1;
-	if (cvm_json_dupkey(text, dup, sizeof(dup)))
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: key \"%s\" appears twice in one object", origin,
-		                   dup);
 	p = policy_new(origin);
 	json_object_object_foreach(root, k, v)
 	{

@@ -26,6 +26,9 @@ expect 2 "host config: $T/h2.json: state_dir: must be an absolute path" "$CVM_LA
 expect 2 "unknown command 'frobnicate'" cvm frobnicate
 expect 2 "stop: --timeout: must be 0..3600 seconds" cvm stop x --timeout -1
 expect 2 "run: expected exactly one SPEC file" cvm run
+expect 2 "ls: bad option '--bogus' (try --help)" cvm ls --bogus
+expect 2 "status: expected exactly one tenant NAME" cvm status
+expect 2 "bad option '--zz' (try --help)" cvm --zz
 printf '{"name":"x","kernel":"%s/vmlinuz","accel":"kvm"}' "$g" > "$T/kvm.json"
 echo "{\"state_dir\": \"$T/state\", \"run_dir\": \"$T/run\", \"host_root\": \"$T/fakehost\"}" > "$T/h3.json"
 expect 2 "accel kvm: KVM is not usable: cannot open $T/fakehost/dev/kvm" \
