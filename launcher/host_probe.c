@@ -2,20 +2,19 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <linux/landlock.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <seccomp.h>
 
 #include "cvm_fileio.h"
 #include "kvm_probe.h"
 #include "launch_prepare.h"
+#include "sandbox.h"
+#include "sev_probe.h"
+#include "sev_qemu.h"
 #include "svirt_host.h"
 
 static json_object *section(bool available, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -62,9 +61,17 @@ static json_object *probe_emulator(const struct cvm_hostcfg *cfg)
 		return section(false, "%s", err.msg);
 	if (cvm_sha256_file_hex(path, sha, &err) < 0)
 		return section(false, "%s", err.msg);
-	o = section(true, "%s", path);
+	struct cvm_qemu_caps caps;
+	char cache[4096];
+	snprintf(cache, sizeof(cache), "%s/cache", cfg->state_dir);
+	if (cvm_mkdir_p(cache, 0700, &err) < 0 || cvm_qemu_probe(path, cache, &caps, &err) < 0)
+		return section(false, "%s: %s", path, err.msg);
+	o = section(true, "%s (QEMU %u.%u.%u): sev-guest %s, sev-snp-guest %s, tdx-guest %s", path, caps.major,
+		    caps.minor, caps.micro, caps.sev_guest ? "yes" : "no", caps.sev_snp_guest ? "yes" : "no (needs 9.1)",
+		    caps.tdx_guest ? "yes" : "no (needs 10.1)");
 	json_object_object_add(o, "path", json_object_new_string(path));
 	json_object_object_add(o, "sha256", json_object_new_string(sha));
+	cvm_qemu_caps_to_json(&caps, o);
 	return o;
 }
 
@@ -94,42 +101,6 @@ static json_object *probe_selinux(void)
 	return o;
 }
 
-static json_object *probe_seccomp(void)
-{
-	unsigned api = seccomp_api_get();
-	json_object *o;
-
-	if (api < 1)
-		return section(false, "libseccomp reports no usable seccomp API");
-	o = section(true, "libseccomp API level %u (%s)", api,
-		    api >= 3 ? "TSYNC and SCMP_ACT_LOG available" : "no SCMP_ACT_LOG");
-	json_object_object_add(o, "api_level", json_object_new_int((int)api));
-	return o;
-}
-
-static json_object *probe_landlock(void)
-{
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	json_object *o;
-
-	if (abi < 0)
-		return section(false, "landlock_create_ruleset: %s", strerror(errno));
-	o = section(true, "Landlock ABI %ld", abi);
-	json_object_object_add(o, "abi", json_object_new_int64(abi));
-	return o;
-}
-
-static json_object *probe_cgroup(void)
-{
-	struct statfs sfs;
-
-	if (statfs("/sys/fs/cgroup", &sfs) < 0)
-		return section(false, "/sys/fs/cgroup: %s", strerror(errno));
-	if ((unsigned long)sfs.f_type != CGROUP2_SUPER_MAGIC)
-		return section(false, "/sys/fs/cgroup is not cgroup v2 (unified hierarchy)");
-	return section(true, "cgroup v2 mounted at /sys/fs/cgroup");
-}
-
 static json_object *probe_tpm(const struct cvm_hostcfg *cfg)
 {
 	if (cfg->tpm_tcti[0])
@@ -139,16 +110,34 @@ static json_object *probe_tpm(const struct cvm_hostcfg *cfg)
 	return section(false, "no /dev/tpmrm0 and no tpm_tcti in the host config");
 }
 
+static json_object *cap(const struct cvm_sev_cap *c, const char *what)
+{
+	return section(c->ok, "%s%s%s", c->ok ? what : "", c->ok && c->reason[0] ? ": " : "", c->reason);
+}
+
+/* Memory encryption on this host (sev/ reads sysfs, CPUID and KVM_CAP_VM_TYPES
+ * under host_root); whether the emulator has the objects is in "emulator". */
+static void add_confidential(json_object *o, const struct cvm_hostcfg *cfg)
+{
+	struct cvm_sev_host h;
+
+	cvm_sev_host_probe(cfg->host_root, &h);
+	json_object_object_add(o, "sev", cap(&h.sev, "AMD SEV"));
+	json_object_object_add(o, "sev_es", cap(&h.sev_es, "AMD SEV-ES"));
+	json_object_object_add(o, "sev_snp", cap(&h.sev_snp, "AMD SEV-SNP"));
+	json_object_object_add(o, "tdx", cap(&h.tdx, "Intel TDX"));
+}
+
 struct json_object *cvm_host_probe(const struct cvm_hostcfg *cfg, int kvm_timeout_ms)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "kvm", probe_kvm(cfg, kvm_timeout_ms));
 	json_object_object_add(o, "emulator", probe_emulator(cfg));
+	add_confidential(o, cfg);
 	json_object_object_add(o, "selinux", probe_selinux());
-	json_object_object_add(o, "seccomp", probe_seccomp());
-	json_object_object_add(o, "landlock", probe_landlock());
-	json_object_object_add(o, "cgroup", probe_cgroup());
+	/* seccomp, landlock, cgroup, namespaces: the sandbox measures its own */
+	cvm_sandbox_probe_json(o);
 	json_object_object_add(o, "tpm", probe_tpm(cfg));
 	return o;
 }

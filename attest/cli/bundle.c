@@ -1,0 +1,175 @@
+/* attest-verify bundle EVIDENCE.json --policy FILE [options]: a
+ * cvm-evidence/1 bundle from `cvm-launch evidence` — TPM quote, event-log
+ * replay, launch records against the policy, and an SNP report inside it. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attest_util.h"
+#include "av_cli.h"
+#include "bundle.h"
+#include "bundle_verify.h"
+#include "cvm_cleanup.h"
+#include "cvm_crypto_cleanup.h"
+#include "cvm_fileio.h"
+#include "evidence_policy.h"
+#include "snp_chain.h"
+#include "snp_report.h"
+#include "snp_verify.h"
+
+static void help(void)
+{
+	printf("Usage: attest-verify bundle EVIDENCE.json --policy FILE [OPTIONS]\n"
+	       "Verify a cvm-evidence/1 bundle written by `cvm-launch evidence`: the AK is one\n"
+	       "the policy trusts, the TPM quote verifies and carries the nonce, the event log\n"
+	       "replays to the quoted PCR, every launch record is in the log and meets the\n"
+	       "policy's \"launch_record\" section; an SNP report in the bundle is verified\n"
+	       "too (same nonce, the policy's \"snp\" section, --trust-root, --at-time) and\n"
+	       "must match the record's expected measurement.\n\n" CVM_AV_COMMON_HELP);
+}
+
+struct bundle_args {
+	struct cvm_av_common common;
+	const char *path;
+};
+
+static int parse_args(int argc, char **argv, struct bundle_args *a, cvm_err *err)
+{
+	static const struct option opts[] = { CVM_AV_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
+			return -1;
+		if (rc == 0)
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option");
+	}
+	if (a->common.help || a->common.version)
+		return 0;
+	if (optind != argc - 1)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "expected exactly one EVIDENCE.json");
+	if (!a->common.policy_path)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "--policy is required (it names the trusted AKs)");
+	a->path = argv[optind];
+	return 0;
+}
+
+/* The SNP report in the bundle, verified by the SNP verifier with the
+ * bundle's certificates, the --trust-root pins and the same nonce. */
+static int snp_hook(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v, cvm_err *err)
+{
+	const struct bundle_args *a = ctx;
+	cvm_auto_x509_stack STACK_OF(X509) *certs = sk_X509_new_null();
+	cvm_auto_x509_stack STACK_OF(X509) *roots = sk_X509_new_null();
+	struct cvm_snp_ctx *sctx = cvm_snp_ctx_new(a->common.at_time);
+	int rc = -1;
+
+	if (!certs || !roots || !sctx) {
+		cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
+		goto out;
+	}
+	if (cvm_av_load_trust_roots(&a->common, roots, err) < 0)
+		goto out;
+	for (int i = 0; i < sk_X509_num(roots); i++)
+		if (cvm_snp_ctx_add_root(sctx, sk_X509_value(roots, i), err) < 0)
+			goto out;
+	if (b->snp_vcek.data &&
+	    cvm_x509_load_buf(b->snp_vcek.data, b->snp_vcek.len, "bundle snp.vcek", certs, err) < 0)
+		goto out;
+	if (b->snp_chain &&
+	    cvm_x509_load_buf((const uint8_t *)b->snp_chain, strlen(b->snp_chain), "bundle snp.chain", certs, err) < 0)
+		goto out;
+	if (b->snp_report.len != CVM_SNP_REPORT_SIZE) {
+		rc = cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "snp.report is %zu bytes, not %d", b->snp_report.len,
+				 CVM_SNP_REPORT_SIZE);
+		goto out;
+	}
+	struct cvm_snp_input in = {
+		.report = b->snp_report.data,
+		.report_len = b->snp_report.len,
+		.certs = certs,
+		.nonce = a->common.nonce,
+		.nonce_len = a->common.nonce_len,
+		.policy = a->common.policy,
+	};
+	rc = cvm_snp_verify(sctx, &in, v, err);
+out:
+	cvm_snp_ctx_free(sctx);
+	return rc;
+}
+
+static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
+{
+	cvm_autofree uint8_t *text = NULL;
+	size_t len = 0;
+	cvm_autobundle struct cvm_bundle b = { 0 };
+	struct cvm_evidence_policy pol;
+
+	cvm_evidence_policy_init(&pol);
+	if (cvm_evidence_policy_parse(a->common.policy->tpm, a->common.policy->launch_record, &pol, err) < 0)
+		return cvm_err_prefix(err, "%s: ", a->common.policy_path);
+	if (cvm_read_file(a->path, CVM_BUNDLE_MAX_BYTES, &text, &len, err) < 0)
+		return -1;
+	if (strlen((char *)text) != len)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: not a text file", a->path);
+	if (cvm_bundle_parse((char *)text, &b, err) < 0)
+		return cvm_err_prefix(err, "%s: ", a->path);
+	struct cvm_bundle_verify_in in = {
+		.bundle = &b,
+		.policy = &pol,
+		.nonce = a->common.nonce,
+		.nonce_len = a->common.nonce_len,
+		.snp_verify = snp_hook,
+		.snp_ctx = a,
+	};
+	if (cvm_bundle_verify(&in, v, err) < 0)
+		return -1;
+	/* With a report inside, the SNP verifier checks the policy's type. */
+	const char *want = a->common.policy->confidential_type;
+	if (want && !b.snp_report.data) {
+		if (strcmp(want, "none") == 0)
+			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_PASS,
+					"policy requires no confidential-computing evidence");
+		else
+			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_FAIL,
+					"policy requires %s evidence; the bundle carries no guest report", want);
+	}
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	struct bundle_args a = { 0 };
+	cvm_err err = { 0 };
+	cvm_autoverdict struct cvm_verdict v;
+	int rc;
+
+	setenv("TSS2_LOG", "all+none", 0);
+	cvm_verdict_init(&v);
+	cvm_av_common_init(&a.common);
+	if (parse_args(argc, argv, &a, &err) < 0) {
+		rc = cvm_av_usage("bundle", "%s", err.msg);
+		goto out;
+	}
+	if (a.common.help || a.common.version) {
+		a.common.help ? help() : cvm_av_print_version();
+		rc = 0;
+		goto out;
+	}
+	if (cvm_av_common_finish(&a.common, &err) < 0 || verify(&a, &v, &err) < 0) {
+		rc = cvm_av_error("bundle", &err);
+		goto out;
+	}
+	rc = cvm_av_report(&a.common, &v);
+out:
+	cvm_av_common_free(&a.common);
+	return rc;
+}
+
+const struct cvm_av_command cvm_av_cmd_bundle = {
+	.name = "bundle",
+	.summary = "cvm-evidence/1 bundle (TPM quote, event log, launch records, SNP)",
+	.run = run,
+};
