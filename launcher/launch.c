@@ -318,9 +318,9 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 		cvm_launch_svirt_create_end(&l->svirt);
 		return -1;
 	}
-	int spawned = cvm_spawn_guest(&plan, l->argv.v, logfd, &sup->guest, err);
+	/* the child makes its own files (private /dev) with its own labels */
 	cvm_launch_svirt_create_end(&l->svirt);
-	if (spawned < 0)
+	if (cvm_spawn_guest(&plan, l->argv.v, logfd, &sup->guest, err) < 0)
 		return -1;
 	l->st.guest_pid = sup->guest;
 	if (cvm_proc_start_time(sup->guest, &l->st.guest_start) < 0)

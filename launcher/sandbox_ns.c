@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "sandbox_int.h"
+#include "svirt_label.h"
+#include "svirt_proc.h"
 
 #define ERR(...) (snprintf(why, len, __VA_ARGS__), -1)
 
@@ -32,10 +34,20 @@ static const struct devnode base_nodes[] = {
     {"/dev/urandom", 1, 9, 0666, false},
 };
 
+/* Under SELinux each node gets the label of the host's node of the same
+ * path (null_device_t, kvm_device_t, ...), read before /dev is covered: the
+ * guest domain may use those types, not the tmpfs's. "" = no label. */
 static int make_node(const struct cvm_sandbox_plan *plan, const char *path, dev_t rdev, mode_t mode, bool tenant_owned,
-                     char *why, size_t len)
+                     const char *label, char *why, size_t len)
 {
-	if (mknod(path, S_IFCHR | mode, rdev) < 0)
+	if (label[0] && cvm_svirt_create_contexts(label, NULL, NULL) < 0)
+		return ERR("setfscreatecon %s for %s: %s", label, path, strerror(errno));
+	int rc = mknod(path, S_IFCHR | mode, rdev);
+	int saved = errno;
+	if (label[0])
+		cvm_svirt_create_contexts(NULL, NULL, NULL);
+	errno = saved;
+	if (rc < 0)
 		return ERR("mknod %s: %s", path, strerror(errno));
 	/* mknod applies the umask; the mode must be exact. */
 	if (chmod(path, mode) < 0)
@@ -60,9 +72,23 @@ static int host_rdev(const char *path, dev_t *out, char *why, size_t len)
 	return 0;
 }
 
+/* The host node's raw label ("" without SELinux or without a label). */
+static void host_label(const struct cvm_sandbox_plan *plan, const char *path, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (plan->exec_label && cvm_svirt_get_label(path, buf, len, NULL) < 0)
+		buf[0] = '\0';
+}
+
 static int private_dev(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 {
 	dev_t kvm = 0, tun = 0;
+	char labels[sizeof(base_nodes) / sizeof(base_nodes[0])][256], kvm_label[256], tun_label[256];
+
+	for (size_t i = 0; i < sizeof(base_nodes) / sizeof(base_nodes[0]); i++)
+		host_label(plan, base_nodes[i].path, labels[i], sizeof(labels[i]));
+	host_label(plan, "/dev/kvm", kvm_label, sizeof(kvm_label));
+	host_label(plan, "/dev/net/tun", tun_label, sizeof(tun_label));
 
 	if (plan->use_kvm && host_rdev("/dev/kvm", &kvm, why, len) < 0)
 		return -1;
@@ -73,15 +99,15 @@ static int private_dev(const struct cvm_sandbox_plan *plan, char *why, size_t le
 		return ERR("mount tmpfs on /dev: %s", strerror(errno));
 	for (size_t i = 0; i < sizeof(base_nodes) / sizeof(base_nodes[0]); i++) {
 		const struct devnode *d = &base_nodes[i];
-		if (make_node(plan, d->path, makedev(d->maj, d->min), d->mode, d->tenant_owned, why, len) < 0)
+		if (make_node(plan, d->path, makedev(d->maj, d->min), d->mode, d->tenant_owned, labels[i], why, len) < 0)
 			return -1;
 	}
-	if (plan->use_kvm && make_node(plan, "/dev/kvm", kvm, 0600, true, why, len) < 0)
+	if (plan->use_kvm && make_node(plan, "/dev/kvm", kvm, 0600, true, kvm_label, why, len) < 0)
 		return -1;
 	if (plan->need_tun) {
 		if (mkdir("/dev/net", 0755) < 0)
 			return ERR("mkdir /dev/net: %s", strerror(errno));
-		if (make_node(plan, "/dev/net/tun", tun, 0600, true, why, len) < 0)
+		if (make_node(plan, "/dev/net/tun", tun, 0600, true, tun_label, why, len) < 0)
 			return -1;
 	}
 	if (symlink("/proc/self/fd", "/dev/fd") < 0)

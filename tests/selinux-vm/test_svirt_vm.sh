@@ -52,7 +52,7 @@ if [ -n "${CVM_LAUNCH:-}" ] && [ -x "$CVM_LAUNCH" ]; then
 	check "$(has 'CVM-LAUNCH: run tenant-b exit 0')" "cvm-launch run tenant-b (selinux: require) started"
 	check "$(has 'SVIRT-VMTOOL launched: ALL PASS')" "cvm-launch: cvm_launcher_t -> svirt_t at distinct pairs, images labeled, record, cross-tenant EACCES"
 	check "$( (grep -q 'CVM-LAUNCH: run tenant-c (tenant-a.s disk) exit 2' "$log" &&
-		grep -q 'labeled for running tenant "tenant-a"' "$log") && echo 1 || echo 0)" \
+		grep -q '^cvm-launch: selinux: disks\[0\]: .*launch-a.img is labeled for running tenant "tenant-a"' "$log") && echo 1 || echo 0)" \
 		"cvm-launch refuses tenant-a's image for tenant-c, naming tenant-a (exit 2)"
 	check "$(has 'CVM-LAUNCH: stop tenant-a exit 0')" "cvm-launch stop tenant-a"
 	check "$(has 'recovered tenant tenant-b')" "crash recovery of tenant-b (supervisor killed)"
