@@ -16,15 +16,18 @@
 static enum cvm_svirt_mode mode_of(enum cvm_mode3 m)
 {
 	switch (m) {
-	case CVM_MODE_OFF: return CVM_SVIRT_MODE_OFF;
-	case CVM_MODE_REQUIRE: return CVM_SVIRT_MODE_REQUIRE;
+	case CVM_MODE_OFF:
+		return CVM_SVIRT_MODE_OFF;
+	case CVM_MODE_REQUIRE:
+		return CVM_SVIRT_MODE_REQUIRE;
 	case CVM_MODE_AUTO:
-	default: return CVM_SVIRT_MODE_AUTO;
+	default:
+		return CVM_SVIRT_MODE_AUTO;
 	}
 }
 
-int cvm_launch_svirt_decide(const struct cvm_hostcfg *cfg, enum cvm_mode3 mode,
-			    struct cvm_launch_svirt *sv, cvm_err *err)
+int cvm_launch_svirt_decide(const struct cvm_hostcfg *cfg, enum cvm_mode3 mode, struct cvm_launch_svirt *sv,
+                            cvm_err *err)
 {
 	memset(sv, 0, sizeof(*sv));
 	sv->mode = mode_of(mode);
@@ -117,8 +120,7 @@ static int add_saved(struct others *o, const struct cvm_tenant_state *st)
 	return 0;
 }
 
-static int gather_others(const struct cvm_hostcfg *cfg, const char *self, struct others *o,
-			 cvm_err *err)
+static int gather_others(const struct cvm_hostcfg *cfg, const char *self, struct others *o, cvm_err *err)
 {
 	cvm_autostrv char **names = NULL;
 	size_t cap;
@@ -154,8 +156,7 @@ static int gather_others(const struct cvm_hostcfg *cfg, const char *self, struct
 	return 0;
 }
 
-static int pick_pair(const struct cvm_hostcfg *cfg, const struct others *o, struct cvm_mcs_pair *out,
-		     cvm_err *err)
+static int pick_pair(const struct cvm_hostcfg *cfg, const struct others *o, struct cvm_mcs_pair *out, cvm_err *err)
 {
 	cvm_autofree struct cvm_mcs_pair *live = NULL;
 	cvm_autofree struct cvm_mcs_pair *used = NULL;
@@ -170,12 +171,11 @@ static int pick_pair(const struct cvm_hostcfg *cfg, const struct others *o, stru
 		memcpy(used, o->pairs, o->n * sizeof(*used));
 	if (n_live)
 		memcpy(used + o->n, live, n_live * sizeof(*used));
-	return cvm_mcs_pick(cfg->mcs_min, cfg->mcs_max, used, o->n + n_live, cvm_mcs_random, NULL, out,
-			    err);
+	return cvm_mcs_pick(cfg->mcs_min, cfg->mcs_max, used, o->n + n_live, cvm_mcs_random, NULL, out, err);
 }
 
-static int label(const char *what, const char *path, const char *context, const struct others *o,
-		 struct record_ctx *r, cvm_err *err)
+static int label(const char *what, const char *path, const char *context, const struct others *o, struct record_ctx *r,
+                 cvm_err *err)
 {
 	if (!path[0])
 		return 0;
@@ -194,8 +194,8 @@ static const char *disk_context(const struct cvm_svirt_contexts *c, const struct
 	return d->shared ? c->shared : c->image;
 }
 
-int cvm_launch_svirt_apply(struct cvm_launch_svirt *sv, const struct cvm_hostcfg *cfg,
-			   const struct cvm_prepared *p, struct cvm_tenant_state *st, cvm_err *err)
+int cvm_launch_svirt_apply(struct cvm_launch_svirt *sv, const struct cvm_hostcfg *cfg, const struct cvm_prepared *p,
+                           struct cvm_tenant_state *st, cvm_err *err)
 {
 	struct others o;
 	struct record_ctx r = {.cfg = cfg, .st = st, .o = &o};
@@ -215,8 +215,7 @@ int cvm_launch_svirt_apply(struct cvm_launch_svirt *sv, const struct cvm_hostcfg
 	for (size_t i = 0; i < p->spec.n_disks; i++) {
 		char what[32];
 		snprintf(what, sizeof(what), "disks[%zu]", i);
-		if (label(what, p->spec.disks[i].path, disk_context(&sv->ctx, &p->spec.disks[i]), &o, &r,
-			  err) < 0)
+		if (label(what, p->spec.disks[i].path, disk_context(&sv->ctx, &p->spec.disks[i]), &o, &r, err) < 0)
 			goto out;
 	}
 	if (label("kernel", p->spec.kernel, sv->ctx.content, &o, &r, err) < 0 ||
@@ -249,8 +248,7 @@ int cvm_launch_svirt_verify(struct cvm_launch_svirt *sv, pid_t pid, cvm_err *err
 {
 	if (!sv->applied)
 		return 0;
-	return cvm_svirt_verify_process("/proc", pid, sv->exec_label, sv->seen_label,
-					sizeof(sv->seen_label), err);
+	return cvm_svirt_verify_process("/proc", pid, sv->exec_label, sv->seen_label, sizeof(sv->seen_label), err);
 }
 
 static const char *state_word(const struct cvm_launch_svirt *sv)
@@ -262,8 +260,7 @@ static const char *state_word(const struct cvm_launch_svirt *sv)
 	return cvm_svirt_host_state(&sv->host); /* enforcing | permissive */
 }
 
-struct json_object *cvm_launch_svirt_record(const struct cvm_launch_svirt *sv,
-					    const struct cvm_tenant_state *st)
+struct json_object *cvm_launch_svirt_record(const struct cvm_launch_svirt *sv, const struct cvm_tenant_state *st)
 {
 	struct json_object *o = json_object_new_object();
 
@@ -299,8 +296,7 @@ struct json_object *cvm_launch_svirt_record(const struct cvm_launch_svirt *sv,
 	return o;
 }
 
-bool cvm_launch_svirt_in_use_elsewhere(const struct cvm_hostcfg *cfg, const char *self,
-				       const char *path)
+bool cvm_launch_svirt_in_use_elsewhere(const struct cvm_hostcfg *cfg, const char *self, const char *path)
 {
 	struct others o;
 	cvm_err e = {0};

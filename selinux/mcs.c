@@ -44,7 +44,7 @@ static bool pair_used(const struct cvm_mcs_pair *sorted, size_t n, unsigned lo, 
 /* Sorted, deduplicated copy of the used pairs that fall inside [min, max]
  * (others cannot collide, and counting them would miscount free pairs). */
 static int used_in_range(unsigned min, unsigned max, const struct cvm_mcs_pair *used, size_t n_used,
-			 struct cvm_mcs_pair **out, size_t *n_out)
+                         struct cvm_mcs_pair **out, size_t *n_out)
 {
 	struct cvm_mcs_pair *v = calloc(n_used ? n_used : 1, sizeof(*v));
 	size_t n = 0;
@@ -64,15 +64,15 @@ static int used_in_range(unsigned min, unsigned max, const struct cvm_mcs_pair *
 	return 0;
 }
 
-int cvm_mcs_pick(unsigned min, unsigned max, const struct cvm_mcs_pair *used, size_t n_used,
-		 cvm_rand_fn rnd, void *opaque, struct cvm_mcs_pair *out, cvm_err *err)
+int cvm_mcs_pick(unsigned min, unsigned max, const struct cvm_mcs_pair *used, size_t n_used, cvm_rand_fn rnd,
+                 void *opaque, struct cvm_mcs_pair *out, cvm_err *err)
 {
 	cvm_autofree struct cvm_mcs_pair *u = NULL;
 	size_t nu = 0;
 
 	if (min >= max || max > MCS_CAT_MAX)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "MCS category range c%u.c%u: need min < max <= c%u", min, max, MCS_CAT_MAX);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "MCS category range c%u.c%u: need min < max <= c%u", min,
+		                   max, MCS_CAT_MAX);
 	if (used_in_range(min, max, used, n_used, &u, &nu) < 0)
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "MCS pairs");
 
@@ -80,8 +80,8 @@ int cvm_mcs_pick(unsigned min, unsigned max, const struct cvm_mcs_pair *used, si
 	uint64_t total = (uint64_t)ncat * (ncat - 1) / 2;
 	if (nu >= total)
 		return cvm_err_set(err, CVM_EXIT_EXHAUSTED, 0,
-				   "no free MCS category pair in c%u.c%u: all %llu pairs are in use", min, max,
-				   (unsigned long long)total);
+		                   "no free MCS category pair in c%u.c%u: all %llu pairs are in use", min, max,
+		                   (unsigned long long)total);
 
 	/* Two independent draws, reordered: each unordered pair is hit by two
 	 * of the ncat^2 ordered outcomes, so the choice is uniform. */
@@ -186,8 +186,8 @@ int cvm_mcs_from_context(const char *context, struct cvm_mcs_pair *out)
 		return level_pair(p, len, out);
 	/* "low-high" counts only when both ends are the same pair. */
 	struct cvm_mcs_pair lo, hi;
-	if (level_pair(p, (size_t)(dash - p), &lo) < 0 ||
-	    level_pair(dash + 1, len - (size_t)(dash - p) - 1, &hi) < 0 || pair_cmp(&lo, &hi) != 0)
+	if (level_pair(p, (size_t)(dash - p), &lo) < 0 || level_pair(dash + 1, len - (size_t)(dash - p) - 1, &hi) < 0 ||
+	    pair_cmp(&lo, &hi) != 0)
 		return -1;
 	*out = lo;
 	return 0;

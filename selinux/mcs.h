@@ -18,8 +18,8 @@ typedef uint32_t (*cvm_rand_fn)(void *opaque, uint32_t bound);
 
 /* Pick a random pair lo < hi in [min, max] not in @used. Fails with
  * CVM_EXIT_EXHAUSTED when every pair is taken. Pure: no I/O. */
-int cvm_mcs_pick(unsigned min, unsigned max, const struct cvm_mcs_pair *used, size_t n_used,
-		 cvm_rand_fn rnd, void *opaque, struct cvm_mcs_pair *out, cvm_err *err);
+int cvm_mcs_pick(unsigned min, unsigned max, const struct cvm_mcs_pair *used, size_t n_used, cvm_rand_fn rnd,
+                 void *opaque, struct cvm_mcs_pair *out, cvm_err *err);
 
 /* "c3,c17" <-> pair. Parse accepts exactly two categories, lo < hi. */
 int cvm_mcs_format(const struct cvm_mcs_pair *p, char *buf, size_t len);

@@ -46,19 +46,17 @@ static void nth_line(const char *text, int idx, char *buf, size_t len)
 
 /* @base with its range replaced by its own low sensitivity, plus ":cA,cB"
  * when @pair is given. */
-static int with_range(const char *base, const struct cvm_mcs_pair *pair, const char *origin,
-		      char *out, cvm_err *err)
+static int with_range(const char *base, const struct cvm_mcs_pair *pair, const char *origin, char *out, cvm_err *err)
 {
 	cvm_autocontext context_t c = context_new(base);
 	char range[64], cats[32];
 
 	if (!c)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, errno, "%s: \"%s\" is not a context", origin,
-				   base);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, errno, "%s: \"%s\" is not a context", origin, base);
 	const char *r = context_range_get(c);
 	if (!r || r[0] != 's')
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "%s: \"%s\" has no MLS range (sVirt needs an MCS policy)", origin, base);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: \"%s\" has no MLS range (sVirt needs an MCS policy)",
+		                   origin, base);
 	size_t sl = strcspn(r, ":-");
 	if (sl >= sizeof(range) - sizeof(cats))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: bad range in \"%s\"", origin, base);
@@ -66,8 +64,7 @@ static int with_range(const char *base, const struct cvm_mcs_pair *pair, const c
 	range[sl] = '\0';
 	if (pair) {
 		if (pair->lo >= pair->hi || cvm_mcs_format(pair, cats, sizeof(cats)) < 0)
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "bad MCS pair c%u,c%u", pair->lo,
-					   pair->hi);
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "bad MCS pair c%u,c%u", pair->lo, pair->hi);
 		strcat(range, ":");
 		strcat(range, cats);
 	}
@@ -86,17 +83,15 @@ static int as_is(const char *ctx, const char *origin, char *out, cvm_err *err)
 	cvm_autocontext context_t c = context_new(ctx);
 
 	if (!c || !context_range_get(c))
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "%s: \"%s\" is not an MCS context", origin, ctx);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: \"%s\" is not an MCS context", origin, ctx);
 	if (strlen(ctx) >= CVM_SVIRT_CTX_MAX)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: context too long", origin);
 	strcpy(out, ctx);
 	return 0;
 }
 
-int cvm_svirt_contexts_compose(const char *domain_text, const char *image_text,
-			       const struct cvm_mcs_pair *pair, struct cvm_svirt_contexts *out,
-			       cvm_err *err)
+int cvm_svirt_contexts_compose(const char *domain_text, const char *image_text, const struct cvm_mcs_pair *pair,
+                               struct cvm_svirt_contexts *out, cvm_err *err)
 {
 	char dom[CVM_SVIRT_CTX_MAX], dom_tcg[CVM_SVIRT_CTX_MAX];
 	char img[CVM_SVIRT_CTX_MAX], content[CVM_SVIRT_CTX_MAX];
@@ -107,14 +102,12 @@ int cvm_svirt_contexts_compose(const char *domain_text, const char *image_text,
 	nth_line(image_text, 0, img, sizeof(img));
 	nth_line(image_text, 1, content, sizeof(content));
 	if (!dom[0])
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "virtual_domain_context: no domain context on line 1");
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "virtual_domain_context: no domain context on line 1");
 	if (!img[0])
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "virtual_image_context: no image context on line 1");
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "virtual_image_context: no image context on line 1");
 	if (!content[0])
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "virtual_image_context: no read-only content context on line 2");
+		                   "virtual_image_context: no read-only content context on line 2");
 	if (with_range(dom, pair, "virtual_domain_context", c.process, err) < 0 ||
 	    with_range(img, pair, "virtual_image_context", c.image, err) < 0 ||
 	    with_range(img, NULL, "virtual_image_context", c.shared, err) < 0 ||
@@ -144,8 +137,7 @@ static int read_text(const char *path, char **out, cvm_err *err)
 	return 0;
 }
 
-int cvm_svirt_contexts_load(const struct cvm_mcs_pair *pair, struct cvm_svirt_contexts *out,
-			    cvm_err *err)
+int cvm_svirt_contexts_load(const struct cvm_mcs_pair *pair, struct cvm_svirt_contexts *out, cvm_err *err)
 {
 	cvm_autofree char *dom = NULL;
 	cvm_autofree char *img = NULL;

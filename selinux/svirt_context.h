@@ -23,14 +23,12 @@ struct cvm_svirt_contexts {
 /* Pure core: compose from the two files' contents (@domain_text,
  * @image_text) and @pair. Fails with CVM_EXIT_BADINPUT naming @origin when a
  * line is missing, not a context, or has no MLS range (non-MCS policy). */
-int cvm_svirt_contexts_compose(const char *domain_text, const char *image_text,
-			       const struct cvm_mcs_pair *pair, struct cvm_svirt_contexts *out,
-			       cvm_err *err);
+int cvm_svirt_contexts_compose(const char *domain_text, const char *image_text, const struct cvm_mcs_pair *pair,
+                               struct cvm_svirt_contexts *out, cvm_err *err);
 
 /* Read the files named by selinux_virtual_{domain,image}_context_path() and
  * compose. A host without them: CVM_EXIT_BADINPUT naming the path. */
-int cvm_svirt_contexts_load(const struct cvm_mcs_pair *pair, struct cvm_svirt_contexts *out,
-			    cvm_err *err);
+int cvm_svirt_contexts_load(const struct cvm_mcs_pair *pair, struct cvm_svirt_contexts *out, cvm_err *err);
 
 /* The process context for an accelerator ("tcg" picks the TCG domain when
  * the policy has one). */

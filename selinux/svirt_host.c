@@ -20,8 +20,7 @@ static void copy(char *dst, size_t len, const char *src)
 	dst[n] = '\0';
 }
 
-void cvm_svirt_host_set_contexts(struct cvm_svirt_host *h, const char *domain_text,
-				 const char *image_text)
+void cvm_svirt_host_set_contexts(struct cvm_svirt_host *h, const char *domain_text, const char *image_text)
 {
 	struct cvm_svirt_contexts c;
 	cvm_err err = {0};
@@ -110,20 +109,28 @@ int cvm_svirt_mode_parse(const char *s, enum cvm_svirt_mode *out)
 const char *cvm_svirt_mode_name(enum cvm_svirt_mode m)
 {
 	switch (m) {
-	case CVM_SVIRT_MODE_AUTO: return "auto";
-	case CVM_SVIRT_MODE_REQUIRE: return "require";
-	case CVM_SVIRT_MODE_OFF: return "off";
-	default: return "?";
+	case CVM_SVIRT_MODE_AUTO:
+		return "auto";
+	case CVM_SVIRT_MODE_REQUIRE:
+		return "require";
+	case CVM_SVIRT_MODE_OFF:
+		return "off";
+	default:
+		return "?";
 	}
 }
 
 const char *cvm_svirt_decision_name(enum cvm_svirt_decision d)
 {
 	switch (d) {
-	case CVM_SVIRT_USE: return "labeled";
-	case CVM_SVIRT_UNAVAILABLE: return "unavailable";
-	case CVM_SVIRT_DISABLED: return "off";
-	default: return "?";
+	case CVM_SVIRT_USE:
+		return "labeled";
+	case CVM_SVIRT_UNAVAILABLE:
+		return "unavailable";
+	case CVM_SVIRT_DISABLED:
+		return "off";
+	default:
+		return "?";
 	}
 }
 
@@ -137,8 +144,8 @@ static bool usable(const struct cvm_svirt_host *h)
 	return h->enabled && h->mls && h->contexts_present;
 }
 
-int cvm_svirt_decide(enum cvm_svirt_mode mode, const struct cvm_svirt_host *h,
-		     bool allow_permissive, enum cvm_svirt_decision *out, cvm_err *err)
+int cvm_svirt_decide(enum cvm_svirt_mode mode, const struct cvm_svirt_host *h, bool allow_permissive,
+                     enum cvm_svirt_decision *out, cvm_err *err)
 {
 	switch (mode) {
 	case CVM_SVIRT_MODE_OFF:
@@ -150,12 +157,12 @@ int cvm_svirt_decide(enum cvm_svirt_mode mode, const struct cvm_svirt_host *h,
 	case CVM_SVIRT_MODE_REQUIRE:
 		if (!usable(h))
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "selinux: require, but this host cannot confine guests: %s",
-					   h->why[0] ? h->why : "SELinux unusable");
+			                   "selinux: require, but this host cannot confine guests: %s",
+			                   h->why[0] ? h->why : "SELinux unusable");
 		if (!h->enforcing && !allow_permissive)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "selinux: require, but SELinux is permissive (set "
-					   "selinux_allow_permissive in the host config to accept that)");
+			                   "selinux: require, but SELinux is permissive (set "
+			                   "selinux_allow_permissive in the host config to accept that)");
 		*out = CVM_SVIRT_USE;
 		return 0;
 	default:
@@ -188,15 +195,13 @@ void cvm_svirt_host_print(FILE *f, const struct cvm_svirt_host *h)
 	fprintf(f, "selinux: %s", cvm_svirt_host_state(h));
 	if (h->enabled)
 		fprintf(f, ", policy %s%s", h->policy_type[0] ? h->policy_type : "?",
-			h->mls ? " (MLS/MCS)" : " (not MLS)");
+		        h->mls ? " (MLS/MCS)" : " (not MLS)");
 	fprintf(f, "\n");
 	if (h->contexts_present) {
 		fprintf(f, "  guest domain: %s\n", h->domain_context);
 		if (h->tcg_context[0])
 			fprintf(f, "  TCG domain:   %s\n", h->tcg_context);
-		fprintf(f, "  image:        %s\n  content:      %s\n", h->image_context,
-			h->content_context);
+		fprintf(f, "  image:        %s\n  content:      %s\n", h->image_context, h->content_context);
 	}
-	fprintf(f, "  sVirt: %s%s%s\n", usable(h) ? "usable" : "unusable", h->why[0] ? ": " : "",
-		h->why);
+	fprintf(f, "  sVirt: %s%s%s\n", usable(h) ? "usable" : "unusable", h->why[0] ? ": " : "", h->why);
 }

@@ -45,8 +45,8 @@ int cvm_svirt_owner_of(const char *context, const struct cvm_svirt_owner *live, 
 	return -1;
 }
 
-int cvm_svirt_label(const char *path, const char *context, const struct cvm_svirt_owner *live,
-		    size_t n_live, cvm_svirt_record_fn record, void *opaque, cvm_err *err)
+int cvm_svirt_label(const char *path, const char *context, const struct cvm_svirt_owner *live, size_t n_live,
+                    cvm_svirt_record_fn record, void *opaque, cvm_err *err)
 {
 	struct cvm_svirt_saved saved = {0};
 
@@ -59,8 +59,8 @@ int cvm_svirt_label(const char *path, const char *context, const struct cvm_svir
 	int owner = cvm_svirt_owner_of(saved.context, live, n_live);
 	if (owner >= 0)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "%s is labeled for running tenant \"%s\" (%s); refusing to share it",
-				   path, live[owner].tenant, saved.context);
+		                   "%s is labeled for running tenant \"%s\" (%s); refusing to share it", path,
+		                   live[owner].tenant, saved.context);
 	if (record && record(opaque, &saved, err) < 0)
 		return cvm_err_prefix(err, "record label of %s: ", saved.path);
 	if (setfilecon_raw(saved.path, context) < 0)
@@ -80,7 +80,7 @@ int cvm_svirt_restore(const struct cvm_svirt_saved *saved, cvm_err *err)
 		rc = lremovexattr(saved->path, XATTR_SELINUX);
 	if (rc < 0 && errno != ENOENT && !(errno == ENODATA && !saved->context[0]))
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "restore label of %s to %s", saved->path,
-				   saved->context[0] ? saved->context : "(none)");
+		                   saved->context[0] ? saved->context : "(none)");
 	return 0;
 }
 

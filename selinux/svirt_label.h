@@ -31,8 +31,8 @@ typedef int (*cvm_svirt_record_fn)(void *opaque, const struct cvm_svirt_saved *s
  * (CVM_EXIT_BADINPUT, naming the tenant) when it carries the pair of one of
  * @live, hand the original to @record, then setfilecon_raw. A file already
  * carrying exactly @context is still recorded (restore is then a no-op). */
-int cvm_svirt_label(const char *path, const char *context, const struct cvm_svirt_owner *live,
-		    size_t n_live, cvm_svirt_record_fn record, void *opaque, cvm_err *err);
+int cvm_svirt_label(const char *path, const char *context, const struct cvm_svirt_owner *live, size_t n_live,
+                    cvm_svirt_record_fn record, void *opaque, cvm_err *err);
 
 /* Pure part of the check above: which live tenant (if any) owns @context?
  * Returns the index into @live, or -1. */

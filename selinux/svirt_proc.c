@@ -16,13 +16,13 @@ int cvm_svirt_create_contexts(const char *file_context, const char *socket_conte
 {
 	if (setfscreatecon_raw(file_context) < 0)
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "setfscreatecon %s",
-				   file_context ? file_context : "(default)");
+		                   file_context ? file_context : "(default)");
 	if (setsockcreatecon_raw(socket_context) < 0) {
 		int saved = errno;
 		setfscreatecon_raw(NULL);
 		errno = saved;
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "setsockcreatecon %s",
-				   socket_context ? socket_context : "(default)");
+		                   socket_context ? socket_context : "(default)");
 	}
 	return 0;
 }
@@ -42,8 +42,8 @@ static int read_label(int dirfd, const char *rel, char *buf, size_t len)
 	return 0;
 }
 
-int cvm_svirt_verify_process(const char *proc_root, pid_t pid, const char *expected, char *seen,
-			     size_t seen_len, cvm_err *err)
+int cvm_svirt_verify_process(const char *proc_root, pid_t pid, const char *expected, char *seen, size_t seen_len,
+                             cvm_err *err)
 {
 	char path[PATH_MAX], label[512];
 	size_t checked = 0;
@@ -61,20 +61,17 @@ int cvm_svirt_verify_process(const char *proc_root, pid_t pid, const char *expec
 		if (read_label(dirfd(d), rel, label, sizeof(label)) < 0) {
 			if (errno == ENOENT || errno == ESRCH)
 				continue; /* thread exited meanwhile */
-			rc = cvm_err_sys(err, CVM_EXIT_SANDBOX, "read label of guest thread %s",
-					 e->d_name);
+			rc = cvm_err_sys(err, CVM_EXIT_SANDBOX, "read label of guest thread %s", e->d_name);
 		} else if (strcmp(label, expected) != 0) {
-			rc = cvm_err_set(err, CVM_EXIT_SANDBOX, 0,
-					 "guest thread %s runs as %s, expected %s", e->d_name, label,
-					 expected);
+			rc = cvm_err_set(err, CVM_EXIT_SANDBOX, 0, "guest thread %s runs as %s, expected %s", e->d_name,
+			                 label, expected);
 		} else {
 			checked++;
 		}
 	}
 	closedir(d);
 	if (rc == 0 && checked == 0)
-		rc = cvm_err_set(err, CVM_EXIT_SANDBOX, 0, "guest process %d has no threads to check",
-				 (int)pid);
+		rc = cvm_err_set(err, CVM_EXIT_SANDBOX, 0, "guest process %d has no threads to check", (int)pid);
 	if (rc == 0 && seen)
 		snprintf(seen, seen_len, "%s", expected);
 	return rc;

@@ -17,7 +17,7 @@ int cvm_svirt_create_contexts(const char *file_context, const char *socket_conte
 /* Every thread of @pid (@proc_root/PID/task/ * /attr/current) must carry
  * exactly @expected; anything else is CVM_EXIT_SANDBOX naming the thread and
  * its label. @seen receives the label found (for the launch record). */
-int cvm_svirt_verify_process(const char *proc_root, pid_t pid, const char *expected, char *seen,
-			     size_t seen_len, cvm_err *err);
+int cvm_svirt_verify_process(const char *proc_root, pid_t pid, const char *expected, char *seen, size_t seen_len,
+                             cvm_err *err);
 
 #endif

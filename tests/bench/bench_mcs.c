@@ -72,8 +72,7 @@ int main(int argc, char **argv)
 			procs = 0;
 		pclose(f);
 	}
-	printf("scan /proc (%u processes, threads included)   %10.1f us/scan\n", procs,
-	       t / (double)n * 1e6);
+	printf("scan /proc (%u processes, threads included)   %10.1f us/scan\n", procs, t / (double)n * 1e6);
 	bench_pick("c0.c1023, none used", 0, 1023, 0, secs);
 	bench_pick("c0.c1023, 10000 used", 0, 1023, 10000, secs);
 	bench_pick("c0.c1023, 520000 of 523776 used", 0, 1023, 520000, secs);

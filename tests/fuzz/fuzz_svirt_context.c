@@ -28,8 +28,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (cvm_mcs_parse(s, &p) == 0) {
 		char buf[32];
 		struct cvm_mcs_pair q;
-		if (cvm_mcs_format(&p, buf, sizeof(buf)) < 0 || cvm_mcs_parse(buf, &q) < 0 ||
-		    q.lo != p.lo || q.hi != p.hi)
+		if (cvm_mcs_format(&p, buf, sizeof(buf)) < 0 || cvm_mcs_parse(buf, &q) < 0 || q.lo != p.lo ||
+		    q.hi != p.hi)
 			abort(); /* format/parse round trip */
 	}
 	const char *image = s + strlen(s) + 1; /* "" when there was no NUL */

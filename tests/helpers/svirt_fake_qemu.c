@@ -47,7 +47,7 @@ static void logf_(bool ok, const char *what, const char *detail)
 	if (!console)
 		return;
 	fprintf(console, "fake-qemu: %s %s%s%s\n", ok ? "PASS" : "FAIL", what, detail ? ": " : "",
-		detail ? detail : "");
+	        detail ? detail : "");
 	fflush(console);
 }
 
@@ -80,13 +80,13 @@ static bool serve(int conn)
 	if (!f)
 		return false;
 	fprintf(f, "{\"QMP\": {\"version\": {\"qemu\": {\"micro\": 0, \"minor\": 0, \"major\": 0}, "
-		   "\"package\": \"fake\"}, \"capabilities\": []}}\n");
+	           "\"package\": \"fake\"}, \"capabilities\": []}}\n");
 	fflush(f);
 	while (fgets(line, sizeof(line), f)) {
 		bool bye = strstr(line, "\"system_powerdown\"") || strstr(line, "\"quit\"");
 		if (strstr(line, "\"query-status\""))
 			fprintf(f, "{\"return\": {\"status\": \"running\", \"singlestep\": false, "
-				   "\"running\": true}}\n");
+			           "\"running\": true}}\n");
 		else
 			fprintf(f, "{\"return\": {}}\n");
 		fflush(f);
@@ -112,7 +112,7 @@ int main(int argc, char **argv)
 		    opt_value(v, "path", buf, sizeof(qmp)))
 			snprintf(qmp, sizeof(qmp), "%s", buf);
 		else if (strcmp(o, "-chardev") == 0 && strncmp(v, "file,", 5) == 0 &&
-			 opt_value(v, "path", buf, sizeof(buf)))
+		         opt_value(v, "path", buf, sizeof(buf)))
 			snprintf(serial, sizeof(serial), "%s", buf);
 		else if (strcmp(o, "-add-fd") == 0 && n_fds < MAX_FDS && opt_value(v, "fd", buf, sizeof(buf)))
 			fds[n_fds++] = atoi(buf);

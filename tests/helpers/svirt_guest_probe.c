@@ -18,8 +18,8 @@ static char self[256] = "?";
 
 static int check(bool ok, const char *what, const char *path, int err)
 {
-	printf("guest[%s]: %s %s %s%s%s\n", self, ok ? "PASS" : "FAIL", what, path,
-	       err ? ": " : "", err ? strerror(err) : "");
+	printf("guest[%s]: %s %s %s%s%s\n", self, ok ? "PASS" : "FAIL", what, path, err ? ": " : "",
+	       err ? strerror(err) : "");
 	return ok ? 0 : 1;
 }
 

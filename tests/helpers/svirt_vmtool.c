@@ -147,8 +147,8 @@ static int read_pairs(const char *statedir, struct cvm_mcs_pair **v, size_t *n)
 
 /* Under the host-wide lock: pairs of every tenant state + every live
  * process label, pick, save. */
-static int alloc_pair(const char *statedir, const char *name, unsigned min, unsigned max,
-		      struct cvm_mcs_pair *out, cvm_err *err)
+static int alloc_pair(const char *statedir, const char *name, unsigned min, unsigned max, struct cvm_mcs_pair *out,
+                      cvm_err *err)
 {
 	char path[PATH_MAX];
 	cvm_autofree struct cvm_mcs_pair *used = NULL;
@@ -271,8 +271,7 @@ static int record(void *opaque, const struct cvm_svirt_saved *s, cvm_err *err)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "too many labels");
 	l->v[l->n++] = *s;
 	for (size_t i = 0; i < l->n; i++)
-		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\t%s\n", l->v[i].path,
-					l->v[i].context);
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s\t%s\n", l->v[i].path, l->v[i].context);
 	return cvm_write_atomic(l->file, buf, off, 0600, err);
 }
 
@@ -338,8 +337,7 @@ static int make_run_dir(struct tenant *t, cvm_err *err)
 	return rc < 0 ? cvm_err_sys(err, CVM_EXIT_FAILURE, "socket %s", t->sock) : 0;
 }
 
-static int cmd_tenants(const char *images, const char *statedir, const char *rundir,
-		       const char *payload)
+static int cmd_tenants(const char *images, const char *statedir, const char *rundir, const char *payload)
 {
 	struct ctx c = {0};
 	char shared_ro[PATH_MAX], shared_rw[PATH_MAX];
@@ -361,10 +359,9 @@ static int cmd_tenants(const char *images, const char *statedir, const char *run
 		x->saved.file = x->saved_file;
 		label_of(x->img, orig_img[i], sizeof(orig_img[i]));
 		bool ok = alloc_pair(statedir, x->name, 0, 1023, &x->pair, &err) == 0 &&
-			  cvm_svirt_contexts_load(&x->pair, &x->c, &err) == 0;
+		          cvm_svirt_contexts_load(&x->pair, &x->c, &err) == 0;
 		cvm_mcs_format(&x->pair, x->pair_s, sizeof(x->pair_s));
-		result(&c, ok, "%s: pair %s, process %s %s", x->name, x->pair_s, x->c.process,
-		       ok ? "" : err.msg);
+		result(&c, ok, "%s: pair %s, process %s %s", x->name, x->pair_s, x->c.process, ok ? "" : err.msg);
 		if (!ok)
 			return finish(&c, "tenants");
 	}
@@ -376,11 +373,10 @@ static int cmd_tenants(const char *images, const char *statedir, const char *run
 		struct tenant *x = &t[i];
 		struct cvm_svirt_owner live[] = {{t[1 - i].name, t[1 - i].pair}};
 		bool ok = cvm_svirt_label(x->img, x->c.image, live, i, record, &x->saved, &err) == 0 &&
-			  cvm_svirt_label(shared_ro, x->c.content, live, i, record, &x->saved, &err) == 0 &&
-			  cvm_svirt_label(shared_rw, x->c.shared, live, i, record, &x->saved, &err) == 0 &&
-			  make_run_dir(x, &err) == 0;
-		result(&c, ok, "%s: labeled image, content, shared image, run dir %s", x->name,
-		       ok ? "" : err.msg);
+		          cvm_svirt_label(shared_ro, x->c.content, live, i, record, &x->saved, &err) == 0 &&
+		          cvm_svirt_label(shared_rw, x->c.shared, live, i, record, &x->saved, &err) == 0 &&
+		          make_run_dir(x, &err) == 0;
+		result(&c, ok, "%s: labeled image, content, shared image, run dir %s", x->name, ok ? "" : err.msg);
 		expect_label(&c, x->img, x->c.image);
 		expect_label(&c, x->run, x->c.image);
 		expect_label(&c, x->sock, x->c.image);
@@ -399,8 +395,8 @@ static int cmd_tenants(const char *images, const char *statedir, const char *run
 	/* Spawn both guests in svirt_t at their pairs and check isolation. */
 	for (int i = 0; i < 2; i++) {
 		struct tenant *x = &t[i];
-		char *argv[] = {(char *)payload, "--own", x->img, "--read", shared_ro, "--own", shared_rw,
-				"--deny", t[1 - i].img, "--hold", NULL};
+		char *argv[] = {(char *)payload, "--own",  x->img,       "--read", shared_ro, "--own",
+		                shared_rw,       "--deny", t[1 - i].img, "--hold", NULL};
 		if (spawn(x->c.process, argv, &x->g) < 0) {
 			result(&c, false, "%s: spawn: %s", x->name, strerror(errno));
 			return finish(&c, "tenants");
@@ -408,8 +404,8 @@ static int cmd_tenants(const char *images, const char *statedir, const char *run
 		result(&c, guest_report(&x->g), "%s: guest checks inside svirt_t", x->name);
 		char seen[256] = "";
 		rc = cvm_svirt_verify_process("/proc", x->g.pid, x->c.process, seen, sizeof(seen), &err);
-		result(&c, rc == 0, "%s: every thread of pid %d runs as %s %s", x->name, (int)x->g.pid,
-		       x->c.process, rc == 0 ? "" : err.msg);
+		result(&c, rc == 0, "%s: every thread of pid %d runs as %s %s", x->name, (int)x->g.pid, x->c.process,
+		       rc == 0 ? "" : err.msg);
 	}
 	/* The verification must also catch a wrong label. */
 	rc = cvm_svirt_verify_process("/proc", t[0].g.pid, t[1].c.process, NULL, 0, &err);
@@ -424,7 +420,7 @@ static int cmd_tenants(const char *images, const char *statedir, const char *run
 	for (int i = 1; i >= 0; i--) {
 		struct saved_list back = {0};
 		bool ok = load_saved(t[i].saved_file, &back) == 0 && back.n == t[i].saved.n &&
-			  cvm_svirt_restore_all(back.v, back.n, &err) == 0;
+		          cvm_svirt_restore_all(back.v, back.n, &err) == 0;
 		result(&c, ok, "%s: restored %zu labels from %s %s", t[i].name, back.n, t[i].saved_file,
 		       ok ? "" : err.msg);
 	}
@@ -437,16 +433,15 @@ static int cmd_tenants(const char *images, const char *statedir, const char *run
 
 /* ---- parallel allocation ---- */
 
-static int alloc_and_hold(const char *statedir, const char *payload, const char *name, unsigned min,
-			  unsigned max, int report)
+static int alloc_and_hold(const char *statedir, const char *payload, const char *name, unsigned min, unsigned max,
+                          int report)
 {
 	struct cvm_mcs_pair p;
 	cvm_err err = {0};
 	char buf[64], label[256];
 	struct cvm_svirt_contexts c;
 
-	if (alloc_pair(statedir, name, min, max, &p, &err) < 0 ||
-	    cvm_svirt_contexts_load(&p, &c, &err) < 0) {
+	if (alloc_pair(statedir, name, min, max, &p, &err) < 0 || cvm_svirt_contexts_load(&p, &c, &err) < 0) {
 		dprintf(report, "ERR %s\n", err.msg);
 		return 1;
 	}
@@ -469,9 +464,8 @@ static int alloc_and_hold(const char *statedir, const char *payload, const char 
 	return 0;
 }
 
-static int run_batch(struct ctx *c, const char *statedir, const char *payload, int n, unsigned min,
-		     unsigned max, const char *prefix, struct cvm_mcs_pair *pairs, pid_t *kids,
-		     int *holds)
+static int run_batch(struct ctx *c, const char *statedir, const char *payload, int n, unsigned min, unsigned max,
+                     const char *prefix, struct cvm_mcs_pair *pairs, pid_t *kids, int *holds)
 {
 	int rep[2];
 
@@ -524,8 +518,7 @@ static int count_dups(const struct cvm_mcs_pair *p, int n)
 	return d;
 }
 
-static int cmd_alloc_many(const char *statedir, const char *payload, int n, unsigned min,
-			  unsigned max)
+static int cmd_alloc_many(const char *statedir, const char *payload, int n, unsigned min, unsigned max)
 {
 	struct ctx c = {0};
 	struct cvm_mcs_pair pairs[256];
@@ -557,8 +550,7 @@ static int cmd_alloc_many(const char *statedir, const char *payload, int n, unsi
 	if (dd)
 		closedir(dd);
 	int m = total - (unsigned)n <= 30 ? (int)(total - (unsigned)n) : 20;
-	int got2 = run_batch(&c, statedir, payload, m, min, max, "q", pairs + got, kids + got,
-			     holds + got);
+	int got2 = run_batch(&c, statedir, payload, m, min, max, "q", pairs + got, kids + got, holds + got);
 	result(&c, got2 == m, "%d of %d allocations with only live-process labels to go by", got2, m);
 	d = count_dups(pairs, got + got2);
 	result(&c, d == 0, "no pair handed out twice across live processes (%d duplicates)", d);
@@ -568,8 +560,8 @@ static int cmd_alloc_many(const char *statedir, const char *payload, int n, unsi
 	if ((unsigned)(got + got2) == total) {
 		struct cvm_mcs_pair p;
 		int rc = alloc_pair(statedir, "overflow", min, max, &p, &err);
-		result(&c, rc < 0 && err.exit_code == CVM_EXIT_EXHAUSTED,
-		       "range exhausted: %s", rc < 0 ? err.msg : "(allocated!)");
+		result(&c, rc < 0 && err.exit_code == CVM_EXIT_EXHAUSTED, "range exhausted: %s",
+		       rc < 0 ? err.msg : "(allocated!)");
 	}
 	for (int i = 0; i < got + got2; i++)
 		close(holds[i]);
@@ -577,7 +569,6 @@ static int cmd_alloc_many(const char *statedir, const char *payload, int n, unsi
 		waitpid(kids[i], NULL, 0);
 	return finish(&c, "alloc-many");
 }
-
 
 /* ---- checks around the real cvm-launch ---- */
 
@@ -661,8 +652,7 @@ static int load_launched(struct ctx *c, const char *statedir, struct launched *t
 	fmt(t->pair_s, sizeof(t->pair_s), "%.31s", jstring(st, "mcs"));
 	fmt(t->run_dir, sizeof(t->run_dir), "%.4000s", jstring(st, "run_dir"));
 	json_object_put(st);
-	bool ok = cvm_mcs_parse(t->pair_s, &t->pair) == 0 &&
-		  cvm_svirt_contexts_load(&t->pair, &t->c, &err) == 0;
+	bool ok = cvm_mcs_parse(t->pair_s, &t->pair) == 0 && cvm_svirt_contexts_load(&t->pair, &t->c, &err) == 0;
 	result(c, ok, "%s: state holds MCS pair \"%s\"", t->name, t->pair_s);
 	if (!ok)
 		return -1;
@@ -689,8 +679,8 @@ static void proc_label(long pid, char *buf, size_t len)
 	buf[strcspn(buf, "\n")] = '\0';
 }
 
-static int cmd_launched(const char *statedir, const char *probe, const char *a, const char *b,
-			const char *img_a, const char *img_b)
+static int cmd_launched(const char *statedir, const char *probe, const char *a, const char *b, const char *img_a,
+                        const char *img_b)
 {
 	struct ctx c = {0};
 	struct launched t[2] = {{.name = a}, {.name = b}};
@@ -703,13 +693,13 @@ static int cmd_launched(const char *statedir, const char *probe, const char *a, 
 		if (load_launched(&c, statedir, x) < 0)
 			return finish(&c, "launched");
 		proc_label(x->sup_pid, label, sizeof(label));
-		result(&c, strstr(label, ":cvm_launcher_t:") != NULL, "%s: supervisor %ld runs as %s",
-		       x->name, x->sup_pid, label);
+		result(&c, strstr(label, ":cvm_launcher_t:") != NULL, "%s: supervisor %ld runs as %s", x->name,
+		       x->sup_pid, label);
 		int rc = cvm_svirt_verify_process("/proc", (pid_t)x->guest_pid, x->c.process, NULL, 0, &err);
-		result(&c, rc == 0, "%s: every thread of guest %ld runs as %s %s", x->name, x->guest_pid,
-		       x->c.process, rc == 0 ? "" : err.msg);
-		result(&c, strcmp(x->record_label, x->c.process) == 0,
-		       "%s: launch record's process_label is %s", x->name, x->record_label);
+		result(&c, rc == 0, "%s: every thread of guest %ld runs as %s %s", x->name, x->guest_pid, x->c.process,
+		       rc == 0 ? "" : err.msg);
+		result(&c, strcmp(x->record_label, x->c.process) == 0, "%s: launch record's process_label is %s",
+		       x->name, x->record_label);
 		expect_label(&c, imgs[i], x->c.image);
 		expect_label(&c, x->run_dir, x->c.image);
 		/* The stand-in emulator logs, from inside svirt_t, whether it
@@ -727,11 +717,11 @@ static int cmd_launched(const char *statedir, const char *probe, const char *a, 
 		if (f)
 			fclose(f);
 		result(&c, f && pass >= 4 && fail == 0,
-		       "%s: the emulator used its disks and kernel from svirt_t (%d ok, %d failed)",
-		       x->name, pass, fail);
+		       "%s: the emulator used its disks and kernel from svirt_t (%d ok, %d failed)", x->name, pass,
+		       fail);
 	}
-	result(&c, t[0].pair.lo != t[1].pair.lo || t[0].pair.hi != t[1].pair.hi,
-	       "the tenants' pairs differ (%s, %s)", t[0].pair_s, t[1].pair_s);
+	result(&c, t[0].pair.lo != t[1].pair.lo || t[0].pair.hi != t[1].pair.hi, "the tenants' pairs differ (%s, %s)",
+	       t[0].pair_s, t[1].pair_s);
 	/* A process in each tenant's label, as a guest that took over its
 	 * emulator would be: its own image is fine, the other's is EACCES. */
 	for (int i = 0; i < 2; i++) {
@@ -743,8 +733,7 @@ static int cmd_launched(const char *statedir, const char *probe, const char *a, 
 		}
 		close(g.in);
 		g.in = -1;
-		result(&c, guest_report(&g), "a process in %s's label is denied %s's image", t[i].name,
-		       t[1 - i].name);
+		result(&c, guest_report(&g), "a process in %s's label is denied %s's image", t[i].name, t[1 - i].name);
 		int st = 0;
 		close(g.out);
 		waitpid(g.pid, &st, 0);
@@ -761,8 +750,7 @@ static int cmd_env(const char *want_enforce)
 	int enf = security_getenforce();
 	printf("vmtool: running as %s, enforcing=%d, mls=%d, policy %s\n", con ? con : "?", enf,
 	       is_selinux_mls_enabled(), selinux_policy_root());
-	result(&c, con && strstr(con, ":cvm_launcher_t:"), "the launcher runs in cvm_launcher_t (%s)",
-	       con ? con : "?");
+	result(&c, con && strstr(con, ":cvm_launcher_t:"), "the launcher runs in cvm_launcher_t (%s)", con ? con : "?");
 	result(&c, enf == atoi(want_enforce), "SELinux enforcing=%d (want %s)", enf, want_enforce);
 	result(&c, security_check_context_raw("system_u:system_r:cvm_launcher_t:s0") == 0,
 	       "the cvm_launcher module is in the loaded policy");
@@ -779,7 +767,7 @@ int main(int argc, char **argv)
 		return cmd_tenants(argv[2], argv[3], argv[4], argv[5]);
 	if (argc == 7 && strcmp(argv[1], "alloc-many") == 0)
 		return cmd_alloc_many(argv[2], argv[3], atoi(argv[4]), (unsigned)atoi(argv[5]),
-				      (unsigned)atoi(argv[6]));
+		                      (unsigned)atoi(argv[6]));
 	if (argc >= 4 && strcmp(argv[1], "snapshot") == 0)
 		return cmd_snapshot(argv[2], argc - 3, argv + 3);
 	if (argc >= 3 && strcmp(argv[1], "cat") == 0) {
@@ -800,6 +788,6 @@ int main(int argc, char **argv)
 	if (argc == 8 && strcmp(argv[1], "launched") == 0)
 		return cmd_launched(argv[2], argv[3], argv[4], argv[5], argv[6], argv[7]);
 	fprintf(stderr, "usage: svirt_vmtool env 0|1 | tenants IMAGES STATE RUN PAYLOAD | "
-			"alloc-many STATE PAYLOAD N MIN MAX\n");
+	                "alloc-many STATE PAYLOAD N MIN MAX\n");
 	return 2;
 }

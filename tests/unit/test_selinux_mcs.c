@@ -45,8 +45,8 @@ static void test_parse_format(void **state)
 	assert_int_equal(cvm_mcs_format(&p, buf, sizeof(buf)), 0);
 	assert_string_equal(buf, "c3,c17");
 	assert_int_equal(cvm_mcs_format(&p, buf, 5), -1);
-	const char *bad[] = {"c3,c3", "c17,c3", "c3", "c3,c4,c5", "c3.c4", "3,4", "c03,c4",
-			     "c3,c1024", "c-1,c4", "", "c3,c4 ", "c99999999999,c1"};
+	const char *bad[] = {"c3,c3",  "c17,c3",   "c3",     "c3,c4,c5", "c3.c4",  "3,4",
+	                     "c03,c4", "c3,c1024", "c-1,c4", "",         "c3,c4 ", "c99999999999,c1"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		assert_int_equal(cvm_mcs_parse(bad[i], &p), -1);
 	assert_int_equal(cvm_mcs_parse("c0,c1023", &p), 0);
@@ -61,9 +61,15 @@ static void test_from_context(void **state)
 	assert_int_equal(cvm_mcs_from_context("system_u:system_r:svirt_t:s0:c5,c9-s0:c5,c9", &p), 0);
 	assert_true(p.lo == 5 && p.hi == 9);
 	assert_int_equal(cvm_mcs_from_context("system_u:system_r:svirt_t:s0:c5,c9\n", &p), 0);
-	const char *no[] = {"system_u:system_r:init_t:s0", "system_u:system_r:init_t:s0-s0:c0.c1023",
-			    "u:r:t:s0:c1,c2,c3", "u:r:t:s0:c1.c2", "u:r:t:s0:c1,c2-s0:c1,c3",
-			    "u:r:t", "kernel", "u:r:t:x0:c1,c2", "unconfined"};
+	const char *no[] = {"system_u:system_r:init_t:s0",
+	                    "system_u:system_r:init_t:s0-s0:c0.c1023",
+	                    "u:r:t:s0:c1,c2,c3",
+	                    "u:r:t:s0:c1.c2",
+	                    "u:r:t:s0:c1,c2-s0:c1,c3",
+	                    "u:r:t",
+	                    "kernel",
+	                    "u:r:t:x0:c1,c2",
+	                    "unconfined"};
 	for (size_t i = 0; i < sizeof(no) / sizeof(no[0]); i++)
 		assert_int_equal(cvm_mcs_from_context(no[i], &p), -1);
 }
@@ -191,13 +197,10 @@ static void test_scan_processes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse_format),
-		cmocka_unit_test(test_from_context),
-		cmocka_unit_test(test_pick_basic),
-		cmocka_unit_test(test_pick_until_exhausted),
-		cmocka_unit_test(test_pick_last_free),
-		cmocka_unit_test(test_pick_uniform),
-		cmocka_unit_test(test_scan_processes),
+	    cmocka_unit_test(test_parse_format),   cmocka_unit_test(test_from_context),
+	    cmocka_unit_test(test_pick_basic),     cmocka_unit_test(test_pick_until_exhausted),
+	    cmocka_unit_test(test_pick_last_free), cmocka_unit_test(test_pick_uniform),
+	    cmocka_unit_test(test_scan_processes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

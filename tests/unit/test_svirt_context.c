@@ -15,11 +15,9 @@
 
 /* Debian 12 refpolicy's files, verbatim. */
 static const char *const DEB_DOMAIN = "system_u:system_r:svirt_t:s0\n";
-static const char *const DEB_IMAGE =
-	"system_u:object_r:svirt_image_t:s0\nsystem_u:object_r:virt_content_t:s0\n";
+static const char *const DEB_IMAGE = "system_u:object_r:svirt_image_t:s0\nsystem_u:object_r:virt_content_t:s0\n";
 /* Fedora's: a TCG line, a range on the domain. */
-static const char *const FED_DOMAIN =
-	"system_u:system_r:svirt_t:s0\nsystem_u:system_r:svirt_tcg_t:s0\n";
+static const char *const FED_DOMAIN = "system_u:system_r:svirt_t:s0\nsystem_u:system_r:svirt_tcg_t:s0\n";
 
 static void test_compose_debian(void **state)
 {
@@ -46,7 +44,7 @@ static void test_compose_tcg_and_ranges(void **state)
 	/* A base with a full range and whitespace/CRLF: the pair replaces the
 	 * range, keeping the low sensitivity. */
 	const char *img = "  system_u:object_r:svirt_image_t:s0-s0:c0.c1023 \r\n"
-			  "system_u:object_r:virt_content_t:s0\n";
+	                  "system_u:object_r:virt_content_t:s0\n";
 
 	assert_int_equal(cvm_svirt_contexts_compose(FED_DOMAIN, img, &p, &c, &err), 0);
 	assert_true(c.has_tcg_domain);
@@ -67,12 +65,11 @@ static void test_compose_errors(void **state)
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
 	assert_non_null(strstr(err.msg, "virtual_domain_context"));
 	/* No line 2: nowhere to put readonly disks and kernels. */
-	assert_int_equal(cvm_svirt_contexts_compose(DEB_DOMAIN, "system_u:object_r:svirt_image_t:s0\n",
-						    &p, &c, &err), -1);
+	assert_int_equal(cvm_svirt_contexts_compose(DEB_DOMAIN, "system_u:object_r:svirt_image_t:s0\n", &p, &c, &err),
+	                 -1);
 	assert_non_null(strstr(err.msg, "line 2"));
 	/* Targeted (non-MLS) policy: no range to put the pair in. */
-	assert_int_equal(cvm_svirt_contexts_compose("system_u:system_r:svirt_t\n", DEB_IMAGE, &p, &c,
-						    &err), -1);
+	assert_int_equal(cvm_svirt_contexts_compose("system_u:system_r:svirt_t\n", DEB_IMAGE, &p, &c, &err), -1);
 	assert_non_null(strstr(err.msg, "MCS"));
 	assert_int_equal(cvm_svirt_contexts_compose("garbage\n", DEB_IMAGE, &p, &c, &err), -1);
 	assert_int_equal(cvm_svirt_contexts_compose(DEB_DOMAIN, DEB_IMAGE, &same, &c, &err), -1);
@@ -157,11 +154,9 @@ static void test_probe_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_compose_debian),
-		cmocka_unit_test(test_compose_tcg_and_ranges),
-		cmocka_unit_test(test_compose_errors),
-		cmocka_unit_test(test_decide),
-		cmocka_unit_test(test_probe_json),
+	    cmocka_unit_test(test_compose_debian), cmocka_unit_test(test_compose_tcg_and_ranges),
+	    cmocka_unit_test(test_compose_errors), cmocka_unit_test(test_decide),
+	    cmocka_unit_test(test_probe_json),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,8 +80,7 @@ static void test_label_restore(void **state)
 	assert_int_equal(cvm_svirt_label(b, NEW_A, NULL, 0, record, &log, &err), 0);
 	/* Same file again (listed twice): recorded with the new label; reverse
 	 * restore still ends at the true original. */
-	assert_int_equal(cvm_svirt_label(a, "system_u:object_r:virt_content_t:s0", NULL, 0, record, &log,
-					 &err), 0);
+	assert_int_equal(cvm_svirt_label(a, "system_u:object_r:virt_content_t:s0", NULL, 0, record, &log, &err), 0);
 	assert_int_equal(log.n, 3);
 	assert_string_equal(log.saved[0].path, a); /* canonical, not the symlink */
 	assert_string_equal(log.saved[0].context, ORIG);
@@ -109,8 +108,8 @@ static void test_refuse_live_tenant(void **state)
 	mkfile(a, "taken.img", NEW_A);
 	assert_int_equal(cvm_svirt_owner_of(NEW_A, live, 2), 1);
 	assert_int_equal(cvm_svirt_owner_of(ORIG, live, 2), -1);
-	assert_int_equal(cvm_svirt_label(a, "system_u:object_r:svirt_image_t:s0:c5,c6", live, 2, record,
-					 &log, &err), -1);
+	assert_int_equal(cvm_svirt_label(a, "system_u:object_r:svirt_image_t:s0:c5,c6", live, 2, record, &log, &err),
+	                 -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
 	assert_non_null(strstr(err.msg, "\"db\""));
 	assert_int_equal(log.n, 0); /* nothing recorded, nothing changed */
@@ -136,9 +135,9 @@ static void test_record_failure_changes_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_label_restore),
-		cmocka_unit_test(test_refuse_live_tenant),
-		cmocka_unit_test(test_record_failure_changes_nothing),
+	    cmocka_unit_test(test_label_restore),
+	    cmocka_unit_test(test_refuse_live_tenant),
+	    cmocka_unit_test(test_record_failure_changes_nothing),
 	};
 	cvm_err err = {0};
 
@@ -149,8 +148,7 @@ int main(void)
 	char probe[PATH_MAX];
 	snprintf(probe, sizeof(probe), "%s/probe", dir);
 	if (cvm_write_atomic(probe, "", 0, 0600, &err) < 0 || setfilecon_raw(probe, ORIG) < 0) {
-		printf("SKIP: cannot store security.selinux xattrs here (%s); needs root\n",
-		       strerror(errno));
+		printf("SKIP: cannot store security.selinux xattrs here (%s); needs root\n", strerror(errno));
 		cvm_rm_rf(dir, &err);
 		return 77;
 	}

@@ -171,7 +171,7 @@ static void test_decide_and_record(void **state)
 	assert_null(sv.exec_label);
 	cvm_autojson struct json_object *off = cvm_launch_svirt_record(&sv, NULL);
 	assert_string_equal(json_object_to_json_string_ext(off, JSON_C_TO_STRING_PLAIN),
-			    "{\"state\":\"off\",\"mode\":\"off\"}");
+	                    "{\"state\":\"off\",\"mode\":\"off\"}");
 	if (is_selinux_enabled() > 0)
 		return; /* the rest is about hosts without SELinux */
 	assert_int_equal(cvm_launch_svirt_decide(&cfg, CVM_MODE_REQUIRE, &sv, &err), -1);
@@ -189,8 +189,8 @@ static void test_decide_and_record(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_decide_and_record),
-		cmocka_unit_test(test_apply_release),
+	    cmocka_unit_test(test_decide_and_record),
+	    cmocka_unit_test(test_apply_release),
 	};
 	cvm_err err = {0};
 	const char *dom = selinux_virtual_domain_context_path();
@@ -204,8 +204,7 @@ int main(void)
 	char probe[PATH_MAX];
 	snprintf(probe, sizeof(probe), "%s/probe", dir);
 	if (cvm_write_atomic(probe, "", 0, 0600, &err) < 0 || setfilecon_raw(probe, ORIG) < 0) {
-		printf("SKIP: cannot store security.selinux xattrs here (%s); needs root\n",
-		       strerror(errno));
+		printf("SKIP: cannot store security.selinux xattrs here (%s); needs root\n", strerror(errno));
 		cvm_rm_rf(dir, &err);
 		return 77;
 	}
