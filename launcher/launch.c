@@ -276,6 +276,8 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 	struct cvm_sandbox_plan plan = {
 		.emulator = p->emulator, .run_dir = l->st.run_dir, .uid = l->st.uid, .gid = l->st.gid,
 		.use_kvm = p->accel == CVM_ACCEL_KVM, .need_tun = false, .netns = p->spec.net == CVM_NET_NONE,
+		.need_sev = p->conf.type == CVM_CONF_SEV || p->conf.type == CVM_CONF_SEV_ES ||
+			    p->conf.type == CVM_CONF_SEV_SNP,
 		.seccomp = p->spec.seccomp, .landlock = p->spec.landlock,
 		.guest_ram_bytes = p->spec.memory_mib << 20, .limits = p->spec.limits,
 	};

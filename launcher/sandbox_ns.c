@@ -62,11 +62,13 @@ static int host_rdev(const char *path, dev_t *out, char *why, size_t len)
 
 static int private_dev(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 {
-	dev_t kvm = 0, tun = 0;
+	dev_t kvm = 0, tun = 0, sev = 0;
 
 	if (plan->use_kvm && host_rdev("/dev/kvm", &kvm, why, len) < 0)
 		return -1;
 	if (plan->need_tun && host_rdev("/dev/net/tun", &tun, why, len) < 0)
+		return -1;
+	if (plan->need_sev && host_rdev("/dev/sev", &sev, why, len) < 0)
 		return -1;
 	/* nosuid, noexec; not nodev: the nodes below are the point. */
 	if (mount("cvm-dev", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64") < 0)
@@ -77,6 +79,8 @@ static int private_dev(const struct cvm_sandbox_plan *plan, char *why, size_t le
 			return -1;
 	}
 	if (plan->use_kvm && make_node(plan, "/dev/kvm", kvm, 0600, true, why, len) < 0)
+		return -1;
+	if (plan->need_sev && make_node(plan, "/dev/sev", sev, 0600, true, why, len) < 0)
 		return -1;
 	if (plan->need_tun) {
 		if (mkdir("/dev/net", 0755) < 0)
