@@ -48,10 +48,9 @@ struct cvm_evidence_guest {
 /* Quote the PCR with @nonce (1-64 bytes) and write the bundle for @tenant's
  * latest recorded launch to @out_path (atomically, mode 0644). */
 int cvm_evidence_bundle(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce, size_t nonce_len,
-			const char *out_path, cvm_err *err);
-int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce,
-			      size_t nonce_len, const struct cvm_evidence_guest *guest, const char *out_path,
-			      cvm_err *err);
+                        const char *out_path, cvm_err *err);
+int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce, size_t nonce_len,
+                              const struct cvm_evidence_guest *guest, const char *out_path, cvm_err *err);
 
 /* The SHA-256 fingerprint (hex) of the AK the host config selects, as
  * policies pin it in "tpm": {"trusted_ak_sha256": [...]}. No TPM:
