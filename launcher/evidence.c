@@ -122,6 +122,17 @@ static int record_entry(const uint8_t *bytes, size_t len, const char *path, stru
 	return 0;
 }
 
+/* True if the log without its last entry replays to @pcr. */
+static bool torn_append(const struct cvm_evlog *log, unsigned pcr_index, const uint8_t pcr[32])
+{
+	struct cvm_evlog head = *log;
+	uint8_t prev[32];
+
+	head.n--;
+	cvm_evlog_replay(&head, pcr_index, prev);
+	return memcmp(prev, pcr, 32) == 0;
+}
+
 static int append_and_extend(const struct cvm_hostcfg *cfg, const struct ev_paths *p, struct cvm_tpmdev *tpm,
                              const uint8_t *rec, size_t rec_len, struct cvm_evlog_entry *e, cvm_err *err)
 {
@@ -140,6 +151,15 @@ static int append_and_extend(const struct cvm_hostcfg *cfg, const struct ev_path
 	bool other_pcr = false;
 	for (size_t i = 0; i < log.n; i++)
 		other_pcr |= log.e[i].pcr != cfg->tpm_pcr;
+	if (!other_pcr && log.n > 0 && memcmp(pcr, replay, 32) != 0 && torn_append(&log, cfg->tpm_pcr, pcr)) {
+		/* A launcher died between appending and extending: that entry
+		 * was never extended, so it drops out and the log is whole. */
+		const char *prev = len > 1 ? memrchr(text, '\n', len - 1) : NULL;
+		len = prev ? (size_t)(prev + 1 - text) : 0;
+		text[len] = '\0';
+		log.n--;
+		memcpy(replay, pcr, 32);
+	}
 	if (memcmp(pcr, replay, 32) != 0 || other_pcr) {
 		if (memcmp(pcr, zero, 32) != 0 || log.n == 0) {
 			cvm_hex_encode(pcr, 32, hex);

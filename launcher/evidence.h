@@ -35,7 +35,9 @@
  * If the PCR reads zero while the log is not empty, the TPM was reset (a
  * host boot): the old log is archived and a new one starts. If the PCR does
  * not match the log's replay otherwise, something else extends it: error,
- * nothing written. If the extend fails, the log is put back. */
+ * nothing written. If the extend fails, the log is put back; if a launcher
+ * died between append and extend (the log without its last entry replays
+ * to the PCR), that entry is dropped. */
 int cvm_evidence_record_launch(const struct cvm_hostcfg *cfg, const char *record_path, cvm_err *err);
 
 /* Optional guest evidence to carry in the bundle (paths; NULL = none). */

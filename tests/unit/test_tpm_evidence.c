@@ -250,6 +250,48 @@ static void test_tampering(void **state)
 	assert_true(verify(&b, &pol, nonce, sizeof(nonce), NULL, NULL));
 }
 
+/* A launcher that died after appending but before extending: the next
+ * launch drops the unextended entry and the log replays again. */
+static void test_torn_append(void **state)
+{
+	struct env *e = *state;
+	char logp[512], rec[512], out[512], line[256];
+	uint8_t nonce[8] = {7};
+	cvm_err err = {0};
+	cvm_autofree uint8_t *text = NULL;
+	size_t len = 0;
+	struct cvm_evlog log = {0};
+	struct cvm_evidence_policy pol;
+	FILE *f;
+
+	snprintf(logp, sizeof(logp), "%s/eventlog.jsonl", e->cfg.state_dir);
+	assert_int_equal(cvm_read_file(logp, 1 << 20, &text, &len, &err), 0);
+	assert_int_equal(cvm_evlog_parse_lines((char *)text, len, logp, &log, &err), 0);
+	snprintf(line, sizeof(line), "{\"seq\":%lu,\"pcr\":23,\"digest\":\"%064d\",\"record\":\"ghost/x\"}\n",
+	         log.e[log.n - 1].seq + 1, 5);
+	cvm_evlog_free(&log);
+	f = fopen(logp, "a");
+	assert_non_null(f);
+	fputs(line, f);
+	fclose(f);
+	snprintf(rec, sizeof(rec), "%s/rec-torn.json", e->dir);
+	snprintf(out, sizeof(out), "%s/bundle-torn.json", e->dir);
+	write_record(rec, "torn", "cccccccc-2222-3333-4444-555555555555", "enforce", 200015);
+	if (cvm_evidence_record_launch(&e->cfg, rec, &err) != 0)
+		fail_msg("%s", err.msg);
+	free(text);
+	text = NULL;
+	assert_int_equal(cvm_read_file(logp, 1 << 20, &text, &len, &err), 0);
+	assert_null(strstr((char *)text, "ghost/x"));
+	assert_int_equal(cvm_evidence_bundle(&e->cfg, "torn", nonce, sizeof(nonce), out, &err), 0);
+	{
+		cvm_autobundle struct cvm_bundle b;
+		load_bundle(out, &b);
+		policy_for(&pol, b.ak_pem, "{}");
+		assert_true(verify(&b, &pol, nonce, sizeof(nonce), NULL, NULL));
+	}
+}
+
 static void test_no_tpm(void **state)
 {
 	struct env *e = *state;
@@ -406,6 +448,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_round_trip),
 	    cmocka_unit_test(test_tampering),
+	    cmocka_unit_test(test_torn_append),
 	    cmocka_unit_test(test_no_tpm),
 	    cmocka_unit_test(test_unknown_tenant_and_bad_nonce),
 	    cmocka_unit_test(test_pcr_reset_rotates_log),
