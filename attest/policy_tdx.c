@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
 
 #include "cvm_fileio.h"
 #include "cvm_json.h"
@@ -15,7 +14,7 @@
 void cvm_policy_tdx_default(struct cvm_policy_tdx *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->binding = CVM_TDX_BIND_RAW;
+	p->binding = CVM_NONCE_RAW;
 	p->tcb_status_allowed = 1u << CVM_TDX_TCB_UP_TO_DATE;
 }
 
@@ -235,39 +234,23 @@ static void check_attrs(const struct cvm_policy_tdx *p, const struct cvm_tdx_bod
 	}
 }
 
-static void expected_report_data(const struct cvm_policy_tdx *p, const uint8_t *nonce, size_t len, uint8_t out[64])
-{
-	unsigned int mdlen;
-
-	memset(out, 0, 64);
-	if (p->binding == CVM_TDX_BIND_SHA256)
-		EVP_Digest(nonce, len, out, &mdlen, EVP_sha256(), NULL);
-	else if (p->binding == CVM_TDX_BIND_SHA512)
-		EVP_Digest(nonce, len, out, &mdlen, EVP_sha512(), NULL);
-	else
-		memcpy(out, nonce, len);
-}
-
 static void check_report_data(const struct cvm_policy_tdx *p, const uint8_t *rd, const uint8_t *nonce, size_t len,
 			      struct cvm_verdict *v)
 {
-	static const char *const bind_names[] = { "raw", "sha256", "sha512" };
+	const char *bind = cvm_nonce_binding_name(p->binding);
 	uint8_t want[64];
 
 	if (nonce) {
-		if (p->binding == CVM_TDX_BIND_RAW && len > 64) {
+		if (cvm_nonce_expected(p->binding, nonce, len, want) < 0) {
 			cvm_verdict_add(v, "tdx.report_data", CVM_CHECK_ERROR,
-					"nonce of %zu bytes cannot fit REPORTDATA (64) with raw binding", len);
+					"a %zu-byte nonce cannot be bound %s (REPORTDATA is 64 bytes)", len, bind);
 			return;
 		}
-		expected_report_data(p, nonce, len, want);
 		if (memcmp(want, rd, 64) == 0)
-			cvm_verdict_add(v, "tdx.report_data", CVM_CHECK_PASS, "REPORTDATA binds the nonce (%s)",
-					bind_names[p->binding]);
+			cvm_verdict_add(v, "tdx.report_data", CVM_CHECK_PASS, "REPORTDATA binds the nonce (%s)", bind);
 		else
 			cvm_verdict_add(v, "tdx.report_data", CVM_CHECK_FAIL,
-					"REPORTDATA does not bind the nonce (%s binding): replayed or foreign quote",
-					bind_names[p->binding]);
+					"REPORTDATA does not bind the nonce (%s binding): replayed or foreign quote", bind);
 		return;
 	}
 	if (p->require_nonce) {

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "cvm_err.h"
+#include "policy.h"
 #include "tdx_quote.h"
 #include "verdict.h"
 
@@ -20,12 +21,6 @@ struct json_object;
 struct cvm_policy_tdx_mr {
 	size_t n;
 	uint8_t v[CVM_POLICY_TDX_MAX_VALUES][48];
-};
-
-enum cvm_policy_tdx_binding {
-	CVM_TDX_BIND_RAW = 0, /* REPORTDATA = nonce, zero-padded to 64 bytes */
-	CVM_TDX_BIND_SHA256,  /* REPORTDATA = SHA-256(nonce) || 32 zero bytes */
-	CVM_TDX_BIND_SHA512,  /* REPORTDATA = SHA-512(nonce) */
 };
 
 struct cvm_policy_tdx {
@@ -41,7 +36,7 @@ struct cvm_policy_tdx {
 	/* From the policy's top-level "require_nonce" and "nonce_binding"
 	 * (shared by every evidence kind; not keys of the "tdx" section). */
 	bool require_nonce;            /* no --nonce: "could not check" */
-	enum cvm_policy_tdx_binding binding;
+	enum cvm_nonce_binding binding; /* policy.h: raw, sha256, sha384, sha512 */
 	bool has_tcb_status;           /* explicit: collateral is required */
 	unsigned tcb_status_allowed;   /* bit per enum cvm_tdx_tcb_status */
 	bool require_crl;

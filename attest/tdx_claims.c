@@ -30,7 +30,6 @@ void cvm_tdx_claims(json_object *c, const struct cvm_tdx_quote *q, const struct 
 	char names[256];
 	json_object *attrs = json_object_new_array();
 
-	json_object_object_add(c, "type", json_object_new_string("tdx"));
 	json_object_object_add(c, "quote_version", json_object_new_int(q->version));
 	json_object_object_add(c, "body_type", json_object_new_int(q->body_type));
 	json_object_object_add(c, "qe_svn", json_object_new_int(q->qe_svn));

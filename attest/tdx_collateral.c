@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 
+#include "attest_util.h"
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
 #include "cvm_json.h"
@@ -197,7 +198,7 @@ static int date_field(struct jctx *c, json_object *o, const char *key, time_t *o
 {
 	json_object *v = get(o, key, json_type_string);
 
-	if (!v || cvm_tdx_parse_time(json_object_get_string(v), out) < 0)
+	if (!v || cvm_attest_parse_time(json_object_get_string(v), out) < 0)
 		return bad(c, key);
 	return 0;
 }
@@ -335,6 +336,12 @@ int cvm_tdx_tcb_info_parse(const char *body, size_t len, struct cvm_tdx_tcb_info
 	    hex_field(&c, ti, "fmspc", o->fmspc, 6) < 0 || hex_field(&c, ti, "pceId", o->pceid, 2) < 0 ||
 	    int_field(&c, ti, "tcbEvaluationDataNumber", 0, INT32_MAX, &o->tcb_eval_num) < 0)
 		return -1;
+	long long tcb_type;
+	if (int_field(&c, ti, "tcbType", 0, 1000, &tcb_type) < 0)
+		return -1;
+	/* tcbType 0 is the only defined one: the components compare one to one */
+	if (tcb_type != 0)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "tcbInfo: tcbType %lld unsupported (need 0)", tcb_type);
 	if (!(mod = get(ti, "tdxModule", json_type_object)))
 		return bad(&c, "tdxModule");
 	if (hex_field(&c, mod, "mrsigner", o->module_mrsigner, 48) < 0 ||

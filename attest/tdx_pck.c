@@ -1,6 +1,5 @@
 #include "tdx_pck.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -319,37 +318,4 @@ int cvm_tdx_ecdsa_verify(EVP_PKEY *key, const uint8_t rs[64], const uint8_t *msg
 	OPENSSL_free(der);
 	ERR_clear_error();
 	return ok;
-}
-
-int cvm_tdx_parse_time(const char *s, time_t *out)
-{
-	struct tm tm;
-	const char *end;
-
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%d", &tm);
-	if (!end)
-		return -1;
-	if (*end == 'T') {
-		end = strptime(end + 1, "%H:%M:%S", &tm);
-		if (!end)
-			return -1;
-		if (*end == '.')
-			for (end++; isdigit((unsigned char)*end); end++)
-				;
-		if (strcmp(end, "Z") != 0)
-			return -1;
-	} else if (*end != '\0') {
-		return -1;
-	}
-	*out = timegm(&tm);
-	return *out == (time_t)-1 ? -1 : 0;
-}
-
-void cvm_tdx_format_time(time_t t, char out[21])
-{
-	struct tm tm;
-
-	gmtime_r(&t, &tm);
-	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

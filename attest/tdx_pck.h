@@ -56,10 +56,4 @@ EVP_PKEY *cvm_tdx_p256_key(const uint8_t xy[64]);
 /* ECDSA-SHA256 of @msg with raw big-endian r||s. 1 valid, 0 invalid. */
 int cvm_tdx_ecdsa_verify(EVP_PKEY *key, const uint8_t rs[64], const uint8_t *msg, size_t len);
 
-/* "YYYY-MM-DDTHH:MM:SSZ" (fractional seconds allowed) or "YYYY-MM-DD" to
- * time_t (UTC); -1 if malformed. */
-int cvm_tdx_parse_time(const char *s, time_t *out);
-/* Format UTC time as "YYYY-MM-DDTHH:MM:SSZ" into @out (21 bytes). */
-void cvm_tdx_format_time(time_t t, char out[21]);
-
 #endif

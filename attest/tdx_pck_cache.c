@@ -29,6 +29,7 @@ static void info_clear(struct cvm_tdx_pck_info *i)
 {
 	sk_X509_pop_free(i->chain, X509_free);
 	sk_X509_pop_free(i->path, X509_free);
+	free(i->crl_checks);
 	memset(i, 0, sizeof(*i));
 }
 
@@ -72,7 +73,40 @@ STACK_OF(X509) *cvm_tdx_anchors_for(STACK_OF(X509) *roots, STACK_OF(X509) *chain
 	return a;
 }
 
-static void build(struct cvm_tdx_pck_info *i, const uint8_t *pem, size_t len, STACK_OF(X509) *roots, time_t at)
+static void set_check(struct cvm_check *c, const char *name, enum cvm_check_result r, const char *detail)
+{
+	snprintf(c->name, sizeof(c->name), "%s", name);
+	c->result = r;
+	snprintf(c->detail, sizeof(c->detail), "%s", detail);
+}
+
+/* QVL 4.1.2.4.6-7: each CRL against the verified path (the PCK CRL's issuer
+ * must be the PCK's issuer, the root CA CRL covers the intermediate). */
+static void check_crls(struct cvm_tdx_pck_info *i, STACK_OF(X509_CRL) *crls, time_t at)
+{
+	int n = sk_X509_CRL_num(crls);
+	char why[256];
+
+	if (n == 0)
+		return;
+	if (!(i->crl_checks = calloc((size_t)n, sizeof(*i->crl_checks))))
+		abort();
+	i->n_crl_checks = (size_t)n;
+	for (int k = 0; k < n; k++) {
+		int covered = -1;
+		if (!i->path) {
+			set_check(&i->crl_checks[k], "tdx.crl", CVM_CHECK_ERROR, "no verified PCK chain to check the CRL against");
+			continue;
+		}
+		int ok = cvm_tdx_crl_check(sk_X509_CRL_value(crls, k), i->path, at, &covered, why, sizeof(why));
+		set_check(&i->crl_checks[k], covered == 0 ? "tdx.pck_crl" : covered > 0 ? "tdx.ca_crl" : "tdx.crl",
+			  ok ? CVM_CHECK_PASS : CVM_CHECK_FAIL,
+			  ok ? "current, signed by the issuer, certificate not revoked" : why);
+	}
+}
+
+static void build(struct cvm_tdx_pck_info *i, const uint8_t *pem, size_t len, STACK_OF(X509) *roots,
+		  STACK_OF(X509_CRL) *crls, time_t at)
 {
 	cvm_err err = { 0 };
 	char why[256], cn[128] = "";
@@ -80,6 +114,7 @@ static void build(struct cvm_tdx_pck_info *i, const uint8_t *pem, size_t len, ST
 
 	if (cvm_tdx_pem_chain(pem, len, &i->chain, &err) < 0) {
 		note(i, "tdx.pck_chain", CVM_CHECK_FAIL, "%s", err.msg);
+		check_crls(i, crls, at); /* each given CRL: "could not check" */
 		return;
 	}
 	X509 *leaf = sk_X509_value(i->chain, 0);
@@ -102,10 +137,11 @@ static void build(struct cvm_tdx_pck_info *i, const uint8_t *pem, size_t len, ST
 		note(i, "tdx.pck_chain", CVM_CHECK_PASS, "%d certificates, verified to the %s root", sk_X509_num(i->chain),
 		     sk_X509_num(roots) ? "given" : "pinned Intel SGX");
 	sk_X509_free(anchors);
+	check_crls(i, crls, at);
 }
 
 const struct cvm_tdx_pck_info *cvm_tdx_pck_lookup(struct cvm_tdx_pck_cache *c, const uint8_t *pem, size_t len,
-						  STACK_OF(X509) *roots, time_t at)
+						  STACK_OF(X509) *roots, STACK_OF(X509_CRL) *crls, time_t at)
 {
 	uint8_t id[32];
 	unsigned int n = sizeof(id);
@@ -121,6 +157,6 @@ const struct cvm_tdx_pck_info *cvm_tdx_pck_lookup(struct cvm_tdx_pck_cache *c, c
 	info_clear(&s->info);
 	memcpy(s->id, id, 32);
 	s->used = true;
-	build(&s->info, pem, len, roots, at);
+	build(&s->info, pem, len, roots, crls, at);
 	return &s->info;
 }

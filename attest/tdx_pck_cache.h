@@ -23,6 +23,8 @@ struct cvm_tdx_pck_info {
 	struct cvm_sgx_pck_ext ext;
 	struct cvm_check checks[2]; /* tdx.pck_chain, and tdx.pck_extensions if it failed */
 	size_t n_checks;
+	struct cvm_check *crl_checks; /* one per CRL: tdx.pck_crl, tdx.ca_crl or tdx.crl */
+	size_t n_crl_checks;
 };
 
 struct cvm_tdx_pck_cache;
@@ -36,10 +38,11 @@ struct cvm_tdx_pck_cache *cvm_tdx_pck_cache_new(void);
 void cvm_tdx_pck_cache_free(struct cvm_tdx_pck_cache *c);
 
 /* The verification of @pem (leaf first) against @roots (empty: the pinned
- * Intel SGX Root CA, found in the chain by fingerprint) at @at, computed on
- * first use. The result stays owned by the cache and valid until the cache
+ * Intel SGX Root CA, found in the chain by fingerprint) and @crls at @at,
+ * computed on first use (the caller passes the same roots, CRLs and time
+ * for the life of the cache). The result stays owned by the cache and valid until the cache
  * is freed. Aborts on out-of-memory. */
 const struct cvm_tdx_pck_info *cvm_tdx_pck_lookup(struct cvm_tdx_pck_cache *c, const uint8_t *pem, size_t len,
-						  STACK_OF(X509) *roots, time_t at);
+						  STACK_OF(X509) *roots, STACK_OF(X509_CRL) *crls, time_t at);
 
 #endif

@@ -11,6 +11,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
+#include "attest_util.h"
 #include "cvm_cleanup.h"
 #include "cvm_crypto_cleanup.h"
 #include "cvm_fileio.h"
@@ -82,51 +83,11 @@ static void verifier_freep(struct cvm_tdx_verifier **p)
 
 /* ---- loading ---------------------------------------------------------------- */
 
-static X509 *load_cert(const char *path, cvm_err *err)
-{
-	cvm_autofree uint8_t *buf = NULL;
-	size_t len;
-	const unsigned char *p;
-	X509 *c;
-
-	if (cvm_read_file(path, MAX_FILE, &buf, &len, err) < 0)
-		return NULL;
-	p = buf;
-	if (!(c = d2i_X509(NULL, &p, (long)len))) {
-		cvm_auto_bio BIO *bio = BIO_new_mem_buf(buf, (int)len);
-		c = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-	}
-	ERR_clear_error();
-	if (!c)
-		cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: not a PEM or DER certificate", path);
-	return c;
-}
-
-static X509_CRL *load_crl(const char *path, cvm_err *err)
-{
-	cvm_autofree uint8_t *buf = NULL;
-	size_t len;
-	const unsigned char *p;
-	X509_CRL *c;
-
-	if (cvm_read_file(path, MAX_FILE, &buf, &len, err) < 0)
-		return NULL;
-	p = buf;
-	if (!(c = d2i_X509_CRL(NULL, &p, (long)len))) {
-		cvm_auto_bio BIO *bio = BIO_new_mem_buf(buf, (int)len);
-		c = bio ? PEM_read_bio_X509_CRL(bio, NULL, NULL, NULL) : NULL;
-	}
-	ERR_clear_error();
-	if (!c)
-		cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: not a PEM or DER CRL", path);
-	return c;
-}
-
 static int add_crl(struct cvm_tdx_verifier *vf, const char *path, cvm_err *err)
 {
-	X509_CRL *crl = load_crl(path, err);
+	X509_CRL *crl = NULL;
 
-	if (!crl)
+	if (cvm_x509_crl_load_file(path, &crl, err) < 0)
 		return -1;
 	if (!sk_X509_CRL_push(vf->crls, crl)) {
 		X509_CRL_free(crl);
@@ -182,8 +143,13 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 		return cvm_err_prefix(err, "%s: ", path);
 
 	__attribute__((cleanup(stack_freep))) STACK_OF(X509) *anchors = cvm_tdx_anchors_for(vf->roots, chain);
+	char cn[128];
+	cvm_x509_cn(X509_get_subject_name(sk_X509_value(chain, 0)), cn, sizeof(cn));
 	snprintf(name, sizeof(name), "tdx.%s_chain", what);
-	if (!anchors)
+	/* PCS signs TCB info and QE identity with its TCB Signing key only */
+	if (!strstr(cn, "SGX TCB Signing"))
+		store(vf, name, CVM_CHECK_FAIL, "issuer chain leaf \"%s\" is not an SGX TCB Signing certificate", cn);
+	else if (!anchors)
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain does not contain the pinned Intel SGX Root CA");
 	else if (cvm_tdx_chain_verify(chain, anchors, vf->at, NULL, why, sizeof(why)))
 		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s root", sk_X509_num(vf->roots) ? "given" : "pinned Intel SGX");
@@ -202,11 +168,11 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 
 static void check_validity(struct cvm_tdx_verifier *vf, const char *name, time_t issue, time_t next)
 {
-	char a[21], b[21], t[21];
+	char a[32], b[32], t[32];
 
-	cvm_tdx_format_time(issue, a);
-	cvm_tdx_format_time(next, b);
-	cvm_tdx_format_time(vf->at, t);
+	cvm_attest_format_time(issue, a);
+	cvm_attest_format_time(next, b);
+	cvm_attest_format_time(vf->at, t);
 	if (vf->at < issue)
 		store(vf, name, CVM_CHECK_FAIL, "issued %s, after the verification time %s", a, t);
 	else if (vf->at > next)
@@ -263,15 +229,9 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 		vf->nonce_len = opts->nonce_len;
 		vf->has_nonce = true;
 	}
-	for (const char *const *r = opts->trust_roots; r && *r; r++) {
-		X509 *c = load_cert(*r, err);
-		if (!c)
+	for (const char *const *r = opts->trust_roots; r && *r; r++)
+		if (cvm_x509_load_file(*r, vf->roots, err) < 0)
 			return cvm_err_prefix(err, "trust root: ");
-		if (!sk_X509_push(vf->roots, c)) {
-			X509_free(c);
-			return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
-		}
-	}
 	if (opts->collateral_dir && load_collateral(vf, opts->collateral_dir, err) < 0)
 		return -1;
 	for (const char *const *c = opts->crls; c && *c; c++)
@@ -286,27 +246,13 @@ int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_
 static void check_crls(const struct cvm_tdx_verifier *vf, const struct cvm_tdx_pck_info *p, const struct cvm_policy_tdx *pol,
 		       struct cvm_verdict *v)
 {
-	int n = sk_X509_CRL_num(vf->crls);
-	char why[256];
-
-	if (n == 0) {
+	if (sk_X509_CRL_num(vf->crls) == 0) {
 		cvm_verdict_add(v, "tdx.crl", pol->require_crl ? CVM_CHECK_ERROR : CVM_CHECK_INFO,
 				"no CRL given: revocation not checked");
 		return;
 	}
-	if (!p->path) {
-		cvm_verdict_add(v, "tdx.crl", CVM_CHECK_ERROR, "no verified PCK chain to check the CRLs against");
-		return;
-	}
-	for (int i = 0; i < n; i++) {
-		int covered = -1;
-		int ok = cvm_tdx_crl_check(sk_X509_CRL_value(vf->crls, i), p->path, vf->at, &covered, why, sizeof(why));
-		const char *name = covered == 0 ? "tdx.pck_crl" : covered > 0 ? "tdx.ca_crl" : "tdx.crl";
-		if (ok)
-			cvm_verdict_add(v, name, CVM_CHECK_PASS, "current, signed by the issuer, certificate not revoked");
-		else
-			cvm_verdict_add(v, name, CVM_CHECK_FAIL, "%s", why);
-	}
+	for (size_t i = 0; i < p->n_crl_checks; i++)
+		cvm_verdict_add(v, p->crl_checks[i].name, p->crl_checks[i].result, "%s", p->crl_checks[i].detail);
 }
 
 static void check_qe(const struct cvm_tdx_quote *q, const struct cvm_tdx_pck_info *p, struct cvm_verdict *v)
@@ -363,8 +309,8 @@ static void check_quote_sig(struct cvm_tdx_verifier *vf, const struct cvm_tdx_qu
 }
 
 static void check_collateral(const struct cvm_tdx_verifier *vf, const struct cvm_tdx_quote *q,
-			     const struct cvm_tdx_pck_info *p,
-			     const struct cvm_policy_tdx *pol, struct cvm_verdict *v)
+			     const struct cvm_tdx_pck_info *p, const struct cvm_policy_tdx *pol, json_object *claims,
+			     struct cvm_verdict *v)
 {
 	enum cvm_tdx_tcb_status qe_status = CVM_TDX_TCB_NOT_SUPPORTED;
 	struct cvm_tdx_tcb_eval ev;
@@ -398,11 +344,11 @@ static void check_collateral(const struct cvm_tdx_verifier *vf, const struct cvm
 	else
 		cvm_verdict_add(v, "tdx.qe_identity", CVM_CHECK_FAIL, "%s", why);
 	cvm_tdx_tcb_evaluate(&vf->ti, &p->ext, &q->body, q->version, qe_ok ? (int)qe_status : -1, &ev);
-	json_object_object_add(v->claims, "tcb_status", json_object_new_string(cvm_tdx_tcb_status_name(ev.status)));
+	json_object_object_add(claims, "tcb_status", json_object_new_string(cvm_tdx_tcb_status_name(ev.status)));
 	if (ev.advisories[0])
-		json_object_object_add(v->claims, "tcb_advisories", json_object_new_string(ev.advisories));
+		json_object_object_add(claims, "tcb_advisories", json_object_new_string(ev.advisories));
 	if (ev.date[0])
-		json_object_object_add(v->claims, "tcb_date", json_object_new_string(ev.date));
+		json_object_object_add(claims, "tcb_date", json_object_new_string(ev.date));
 	cvm_verdict_add(v, "tdx.tcb_status", cvm_policy_tdx_status_ok(pol, (int)ev.status) ? CVM_CHECK_PASS : CVM_CHECK_FAIL,
 			"%s (platform %s, TDX module %s, QE %s)%s%s", cvm_tdx_tcb_status_name(ev.status),
 			cvm_tdx_tcb_status_name(ev.tdx_status), cvm_tdx_tcb_status_name(ev.module_status),
@@ -415,27 +361,30 @@ int cvm_tdx_verifier_check(struct cvm_tdx_verifier *vf, const uint8_t *quote, si
 {
 	struct cvm_tdx_quote q;
 	const struct cvm_tdx_pck_info *p;
+	json_object *claims;
 
 	if (cvm_tdx_quote_parse(quote, len, &q, err) < 0)
 		return -1;
+	claims = json_object_new_object();
 	cvm_verdict_add(v, "tdx.quote_format", CVM_CHECK_INFO, "quote v%u, %s report body, %zu trailing bytes", q.version,
 			q.body_type == CVM_TDX_BODY_TD15 ? "TDX 1.5" : "TDX 1.0", q.trailing);
 	if (memcmp(q.qe_vendor_id, cvm_tdx_intel_qe_vendor_id, 16) != 0)
 		cvm_verdict_add(v, "tdx.qe_vendor", CVM_CHECK_FAIL, "QE vendor ID is not Intel's");
-	p = cvm_tdx_pck_lookup(vf->pck_cache, q.pck_chain, q.pck_chain_len, vf->roots, vf->at);
+	p = cvm_tdx_pck_lookup(vf->pck_cache, q.pck_chain, q.pck_chain_len, vf->roots, vf->crls, vf->at);
 	for (size_t i = 0; i < p->n_checks; i++)
 		cvm_verdict_add(v, p->checks[i].name, p->checks[i].result, "%s", p->checks[i].detail);
 	check_crls(vf, p, pol, v);
 	check_qe(&q, p, v);
 	check_quote_sig(vf, &q, v);
 	if (vf->has_collateral)
-		check_collateral(vf, &q, p, pol, v);
+		check_collateral(vf, &q, p, pol, claims, v);
 	else
 		cvm_verdict_add(v, "tdx.tcb_status", pol->has_tcb_status ? CVM_CHECK_ERROR : CVM_CHECK_INFO,
 				"not checked: no collateral given (--collateral)%s",
 				pol->has_tcb_status ? ", but the policy requires a TCB status" : "");
 	cvm_policy_tdx_evaluate(pol, &q, vf->has_nonce ? vf->nonce : NULL, vf->nonce_len, v);
-	cvm_tdx_claims(v->claims, &q, p->have_ext ? &p->ext : NULL);
+	cvm_tdx_claims(claims, &q, p->have_ext ? &p->ext : NULL);
+	json_object_object_add(v->claims, "tdx", claims);
 	return 0;
 }
 

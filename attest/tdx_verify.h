@@ -42,7 +42,7 @@ struct cvm_tdx_verifier;
 int cvm_tdx_verifier_new(const struct cvm_tdx_verify_opts *opts, struct cvm_tdx_verifier **out, cvm_err *err);
 void cvm_tdx_verifier_free(struct cvm_tdx_verifier *vf);
 
-/* Verify one quote, appending checks and claims to @v. Returns 0 when the
+/* Verify one quote, appending checks to @v and its claims as @v->claims.tdx. Returns 0 when the
  * verdict is complete (accepted or not), -1 with @err when the quote cannot
  * be parsed (CVM_EXIT_BADINPUT). Remembers verified PCK chains and the last
  * attestation key in @vf (so one verifier is not for concurrent use). */

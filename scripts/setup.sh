@@ -15,6 +15,7 @@ pkgs=(
   selinux-policy-default selinux-policy-dev checkpolicy semodule-utils policycoreutils
   selinux-utils strace
   python3  # JSON checks in tests/integration/test_attest_snp_cli.sh
+  jq xxd   # JSON and raw-byte handling in tests/integration/test_attest_tdx_cli.sh
   ovmf     # real OVMF images for the measurement tests
 )
 missing=()

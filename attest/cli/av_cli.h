@@ -36,6 +36,7 @@ struct cvm_av_command {
 
 /* Subcommands (defined in <name>.c). */
 extern const struct cvm_av_command cvm_av_cmd_snp;
+extern const struct cvm_av_command cvm_av_cmd_tdx;
 extern const struct cvm_av_command cvm_av_cmd_tpm;
 extern const struct cvm_av_command cvm_av_cmd_bundle;
 

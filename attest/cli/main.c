@@ -15,6 +15,7 @@
  *     &cvm_av_cmd_bundle  (attest/cli/bundle.c, cvm-evidence/1 bundles) */
 static const struct cvm_av_command *const commands[] = {
 	&cvm_av_cmd_snp,
+	&cvm_av_cmd_tdx,
 	&cvm_av_cmd_tpm,
 	&cvm_av_cmd_bundle,
 	NULL,

@@ -545,14 +545,14 @@ static int write_file(const char *dir, const char *name, const void *d, size_t n
 	return fclose(f) == 0 && w == n ? 0 : -1;
 }
 
-static int write_signed(const struct tdx_ts_pki *k, const char *dir, const char *file, const char *key,
-			struct buf *body, bool tamper)
+static int write_signed(EVP_PKEY *signer, const char *dir, const char *file, const char *key, struct buf *body,
+			bool tamper)
 {
 	uint8_t rs[64];
 	char hex[129];
 	struct buf doc = { 0 };
 
-	sign_raw(k->tcb_key, body->p, body->n, rs);
+	sign_raw(signer, body->p, body->n, rs);
 	if (tamper) /* flip one digit of the first svn after signing */
 		for (size_t i = 0; i + 6 < body->n; i++)
 			if (memcmp(body->p + i, "\"svn\":", 6) == 0) {
@@ -586,9 +586,10 @@ int tdx_ts_write_collateral(const struct tdx_ts_pki *k, const struct tdx_ts_coll
 
 	tcb_info_body(&ti, k, o);
 	qe_identity_body(&qi, o);
-	rc |= write_signed(k, dir, "tcbInfo.json", "tcbInfo", &ti, o->tamper_tcb_info);
-	rc |= write_signed(k, dir, "enclaveIdentity.json", "enclaveIdentity", &qi, false);
-	pem_of(&chain, k->tcb_signer);
+	EVP_PKEY *signer = o->ca_signs ? k->ca_key : k->tcb_key;
+	rc |= write_signed(signer, dir, "tcbInfo.json", "tcbInfo", &ti, o->tamper_tcb_info);
+	rc |= write_signed(signer, dir, "enclaveIdentity.json", "enclaveIdentity", &qi, false);
+	pem_of(&chain, o->ca_signs ? k->ca : k->tcb_signer);
 	pem_of(&chain, k->root);
 	rc |= write_file(dir, "tcbinfo_issuer_chain.pem", chain.p, chain.n);
 	rc |= write_file(dir, "qeidentity_issuer_chain.pem", chain.p, chain.n);

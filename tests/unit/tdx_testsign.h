@@ -83,6 +83,7 @@ struct tdx_ts_coll_opts {
 	uint16_t qe_isvprodid;
 	bool tamper_tcb_info;       /* change a byte after signing */
 	bool pretty;                /* write with extra whitespace inside the signed value */
+	bool ca_signs;              /* sign with the PCK CA instead of the TCB Signing key */
 };
 
 void tdx_ts_coll_opts_default(struct tdx_ts_coll_opts *o, const struct tdx_ts_pki *pki);

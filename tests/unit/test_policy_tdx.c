@@ -221,7 +221,7 @@ static void report_data_bindings(void **state)
 	cvm_policy_tdx_evaluate(&p, &q, nonce, 70, &v);
 	expect(&v, "tdx.report_data", CVM_CHECK_ERROR);
 	cvm_verdict_free(&v);
-	p.binding = CVM_TDX_BIND_SHA256;
+	p.binding = CVM_NONCE_SHA256;
 	cvm_verdict_init(&v);
 	cvm_policy_tdx_evaluate(&p, &q, nonce, 16, &v);
 	expect(&v, "tdx.report_data", CVM_CHECK_FAIL);

@@ -95,6 +95,14 @@ static void real_collateral_parses(void **state)
 	assert_string_equal(ti->modules[0].id, "TDX_03");
 	assert_int_equal(ti->modules[1].n_levels, 2);
 	assert_int_equal(ti->module_attributes_mask, ~0ull);
+	/* only tcbType 0 is defined */
+	char *copy = strndup(body, n);
+	char *tt = strstr(copy, "\"tcbType\":0");
+	assert_non_null(tt);
+	tt[10] = '1';
+	assert_int_equal(cvm_tdx_tcb_info_parse(copy, n, ti, &err), -1);
+	assert_non_null(strstr(err.msg, "tcbType 1"));
+	free(copy);
 	assert_int_equal(cvm_tdx_signed_json(qi_text, len2, "enclaveIdentity", "q", &body, &n, sig, &err), 0);
 	assert_int_equal(cvm_tdx_qe_identity_parse(body, n, qi, &err), 0);
 	assert_int_equal(qi->isvprodid, 2);
@@ -356,6 +364,14 @@ static void verify_with(struct fx *f, const struct tdx_ts_coll_opts *co, const s
 		fail_msg("%s", err.msg);
 }
 
+/* The verifier's claims: claims.tdx of the verdict. */
+static json_object *tdx_claims(const struct cvm_verdict *v)
+{
+	json_object *t = NULL;
+	assert_true(json_object_object_get_ex(v->claims, "tdx", &t));
+	return t;
+}
+
 static void expect(const struct cvm_verdict *v, const char *name, enum cvm_check_result r)
 {
 	int got = cvm_verdict_result(v, name);
@@ -392,7 +408,7 @@ static void self_signed_collateral(void **state)
 	verify_with(f, &co, &pol, &v);
 	expect(&v, "tdx.tcb_status", CVM_CHECK_FAIL);
 	json_object *adv;
-	assert_true(json_object_object_get_ex(v.claims, "tcb_advisories", &adv));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "tcb_advisories", &adv));
 	assert_string_equal(json_object_get_string(adv), "INTEL-SA-00001,INTEL-SA-00002");
 	assert_false(cvm_verdict_accepted(&v));
 	cvm_verdict_free(&v);
@@ -429,6 +445,16 @@ static void self_signed_collateral(void **state)
 	assert_false(cvm_verdict_accepted(&v));
 	cvm_verdict_free(&v);
 	co.tamper_tcb_info = false;
+
+	/* signed by a key of Intel's PKI that is not the TCB Signing key */
+	co.ca_signs = true;
+	verify_with(f, &co, &pol, &v);
+	expect(&v, "tdx.tcb_info_chain", CVM_CHECK_FAIL);
+	expect(&v, "tdx.qe_identity_chain", CVM_CHECK_FAIL);
+	expect(&v, "tdx.tcb_info_signature", CVM_CHECK_PASS);
+	assert_false(cvm_verdict_accepted(&v));
+	cvm_verdict_free(&v);
+	co.ca_signs = false;
 
 	/* TCB info of another platform */
 	co.fmspc[5] = 0x01;

@@ -14,6 +14,7 @@
 #include <json-c/json.h>
 #include <openssl/evp.h>
 
+#include "attest_util.h"
 #include "cvm_fileio.h"
 #include "tdx_pck.h"
 #include "tdx_testsign.c"
@@ -65,6 +66,14 @@ static void opts_for(struct fx *f, struct cvm_tdx_verify_opts *o)
 	o->trust_roots = f->roots;
 	o->has_at_time = true;
 	o->at_time = AT_2026;
+}
+
+/* The verifier's claims: claims.tdx of the verdict. */
+static json_object *tdx_claims(const struct cvm_verdict *v)
+{
+	json_object *t = NULL;
+	assert_true(json_object_object_get_ex(v->claims, "tdx", &t));
+	return t;
 }
 
 static void expect(const struct cvm_verdict *v, const char *name, enum cvm_check_result r)
@@ -165,7 +174,7 @@ static void real_collateral(void **state)
 	 * The issuer chains shipped with the vectors carry a TCB Signing
 	 * certificate that expired 2025-05-21 and the CRLs are from 2023/2024,
 	 * so those checks must fail at this time, and nothing else. */
-	cvm_tdx_parse_time("2025-11-01T00:00:00Z", &o.at_time);
+	cvm_attest_parse_time("2025-11-01T00:00:00Z", &o.at_time);
 	cvm_policy_tdx_default(&pol);
 	run(q, len, &o, &pol, &v);
 	expect(&v, "tdx.tcb_info_signature", CVM_CHECK_PASS);
@@ -183,7 +192,7 @@ static void real_collateral(void **state)
 	 * which the default policy (UpToDate only) rejects */
 	expect(&v, "tdx.tcb_status", CVM_CHECK_FAIL);
 	json_object *s;
-	assert_true(json_object_object_get_ex(v.claims, "tcb_status", &s));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "tcb_status", &s));
 	assert_string_equal(json_object_get_string(s), "OutOfDate");
 	cvm_verdict_free(&v);
 
@@ -196,7 +205,7 @@ static void real_collateral(void **state)
 
 	/* while the TCB Signing certificate was valid, the chains verify, but
 	 * the collateral had not been issued yet */
-	cvm_tdx_parse_time("2025-05-01", &o.at_time);
+	cvm_attest_parse_time("2025-05-01", &o.at_time);
 	run(q, len, &o, &pol, &v);
 	expect(&v, "tdx.tcb_info_chain", CVM_CHECK_PASS);
 	expect(&v, "tdx.qe_identity_chain", CVM_CHECK_PASS);
@@ -299,7 +308,7 @@ static void debug_refused_unless_allowed(void **state)
 		expect(&v, "tdx.debug", CVM_CHECK_FAIL);
 		assert_false(cvm_verdict_accepted(&v));
 		json_object *d;
-		assert_true(json_object_object_get_ex(v.claims, "debug", &d) && json_object_get_boolean(d));
+		assert_true(json_object_object_get_ex(tdx_claims(&v), "debug", &d) && json_object_get_boolean(d));
 		cvm_verdict_free(&v);
 		pol.allow_debug = true;
 		run(q, len, &o, &pol, &v);
@@ -427,7 +436,7 @@ static void nonce_binding(void **state)
 	run(h, len2, &o, &pol, &v);
 	expect(&v, "tdx.report_data", CVM_CHECK_FAIL);
 	cvm_verdict_free(&v);
-	pol.binding = CVM_TDX_BIND_SHA512;
+	pol.binding = CVM_NONCE_SHA512;
 	run(h, len2, &o, &pol, &v);
 	expect(&v, "tdx.report_data", CVM_CHECK_PASS);
 	cvm_verdict_free(&v);
@@ -493,6 +502,18 @@ static void crls(void **state)
 	expect(&v, "tdx.ca_crl", CVM_CHECK_FAIL);
 	cvm_verdict_free(&v);
 
+	/* a PCK chain that does not parse: the CRLs cannot be checked */
+	struct tdx_ts_layout l;
+	tdx_ts_layout(q, len, &l);
+	q[l.pem_off + 28] = '*'; /* first base64 character of the PCK */
+	run(q, len, &o, &pol, &v);
+	expect(&v, "tdx.pck_chain", CVM_CHECK_FAIL);
+	expect(&v, "tdx.crl", CVM_CHECK_ERROR);
+	expect(&v, "tdx.qe_report_signature", CVM_CHECK_ERROR);
+	assert_false(cvm_verdict_accepted(&v));
+	cvm_verdict_free(&v);
+	q[l.pem_off + 28] = 'M';
+
 	/* stale CRL */
 	o.crls = ok;
 	o.at_time = t1 + 86400;
@@ -550,16 +571,16 @@ static void claims(void **state)
 	opts_for(f, &o);
 	cvm_policy_tdx_default(&pol);
 	run(q, len, &o, &pol, &v);
-	assert_true(json_object_object_get_ex(v.claims, "mrtd", &x));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "mrtd", &x));
 	assert_string_equal(json_object_get_string(x), "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1"
 						       "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1");
-	assert_true(json_object_object_get_ex(v.claims, "fmspc", &x));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "fmspc", &x));
 	assert_string_equal(json_object_get_string(x), "00a06d080000");
-	assert_true(json_object_object_get_ex(v.claims, "td_attribute_names", &x));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "td_attribute_names", &x));
 	assert_int_equal(json_object_array_length(x), 2);
 	assert_string_equal(json_object_get_string(json_object_array_get_idx(x, 0)), "debug");
-	assert_true(json_object_object_get_ex(v.claims, "mrservicetd", &x));
-	assert_true(json_object_object_get_ex(v.claims, "xfam", &x));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "mrservicetd", &x));
+	assert_true(json_object_object_get_ex(tdx_claims(&v), "xfam", &x));
 	assert_string_equal(json_object_get_string(x), "0x0000000000061ae7");
 	cvm_verdict_free(&v);
 	free(q);

@@ -1,0 +1,150 @@
+/* attest-verify tdx QUOTE [--collateral DIR] [--crl FILE] [common options] */
+#include <stdio.h>
+#include <string.h>
+
+#include "av_cli.h"
+#include "cvm_cleanup.h"
+#include "cvm_fileio.h"
+#include "policy.h"
+#include "policy_tdx.h"
+#include "tdx_verify.h"
+
+#define QUOTE_FILE_MAX (1u << 20) /* real quotes are ~5 KiB with the PEM chain */
+#define MAX_CRLS 16
+
+enum { OPT_COLLATERAL = CVM_AV_OPT_PRIVATE, OPT_CRL };
+
+static void help(void)
+{
+	printf("Usage: attest-verify tdx QUOTE [--collateral DIR] [--crl FILE] [OPTIONS]\n"
+	       "Verify an Intel TDX quote (version 4 or 5, TDX 1.0 or 1.5 report body).\n\n"
+	       "Checks the attestation key's signature over header and TD report, the QE\n"
+	       "report's signature by the PCK key, the QE report data binding of the\n"
+	       "attestation key, and the PCK chain in the quote to the pinned Intel SGX\n"
+	       "Root CA; with collateral, the TCB info and QE identity signatures, the\n"
+	       "TDX module and QE identities, and the TCB status; then the policy.\n"
+	       "  --collateral DIR    Intel PCS collateral: tcbInfo.json, enclaveIdentity.json,\n"
+	       "                      tcbinfo_issuer_chain.pem, qeidentity_issuer_chain.pem,\n"
+	       "                      optional pckcrl and rootcrl (DER or PEM). Without it the\n"
+	       "                      TCB status is not checked (a policy with tdx.tcb_status\n"
+	       "                      rejects).\n"
+	       "  --crl FILE          a further CRL (DER or PEM; repeatable)\n" CVM_AV_COMMON_HELP
+	       "For tdx, --trust-root replaces the pinned Intel SGX Root CA.\n");
+}
+
+struct tdx_args {
+	struct cvm_av_common common;
+	const char *quote;
+	const char *collateral;
+	size_t n_crls;
+	const char *crls[MAX_CRLS + 1]; /* NULL-terminated */
+};
+
+static int parse_args(int argc, char **argv, struct tdx_args *a, cvm_err *err)
+{
+	static const struct option opts[] = {
+		CVM_AV_COMMON_LONGOPTS,
+		{ "collateral", required_argument, NULL, OPT_COLLATERAL },
+		{ "crl", required_argument, NULL, OPT_CRL },
+		{ NULL, 0, NULL, 0 },
+	};
+	int opt, rc;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
+			return -1;
+		if (rc > 0)
+			continue;
+		if (opt == OPT_COLLATERAL) {
+			if (a->collateral)
+				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "--collateral given twice");
+			a->collateral = optarg;
+		} else if (opt == OPT_CRL) {
+			if (a->n_crls == MAX_CRLS)
+				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "at most %d --crl files", MAX_CRLS);
+			a->crls[a->n_crls++] = optarg;
+		} else {
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option");
+		}
+	}
+	if (a->common.help || a->common.version)
+		return 0;
+	if (optind >= argc)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "missing QUOTE");
+	a->quote = argv[optind++];
+	if (optind < argc)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unexpected operand '%s'", argv[optind]);
+	return 0;
+}
+
+/* The "tdx" section of the policy file (or the built-in default), with the
+ * top-level nonce keys every evidence kind shares. */
+static int tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cvm_err *err)
+{
+	if (p->tdx && cvm_policy_tdx_parse(p->tdx, out, err) < 0)
+		return cvm_err_prefix(err, "%s: ", p->origin);
+	if (!p->tdx)
+		cvm_policy_tdx_default(out);
+	out->require_nonce = p->require_nonce;
+	out->binding = p->nonce_binding;
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	struct tdx_args a = { 0 };
+	cvm_err err = { 0 };
+	cvm_autofree uint8_t *quote = NULL;
+	size_t len = 0;
+	struct cvm_policy_tdx pol;
+	cvm_autoverdict struct cvm_verdict v;
+	const char *roots[CVM_AV_MAX_TRUST_ROOTS + 1] = { 0 };
+	int rc;
+
+	cvm_verdict_init(&v);
+	cvm_av_common_init(&a.common);
+	if (parse_args(argc, argv, &a, &err) < 0) {
+		rc = cvm_av_usage("tdx", "%s", err.msg);
+		goto out;
+	}
+	if (a.common.help || a.common.version) {
+		a.common.help ? help() : cvm_av_print_version();
+		rc = 0;
+		goto out;
+	}
+	if (cvm_av_common_finish(&a.common, &err) < 0 || tdx_policy(a.common.policy, &pol, &err) < 0 ||
+	    cvm_read_file(a.quote, QUOTE_FILE_MAX, &quote, &len, &err) < 0) {
+		rc = cvm_av_error("tdx", &err);
+		goto out;
+	}
+	for (size_t i = 0; i < a.common.n_trust_roots; i++)
+		roots[i] = a.common.trust_roots[i];
+	struct cvm_tdx_verify_opts o = {
+		.collateral_dir = a.collateral,
+		.trust_roots = roots,
+		.crls = a.crls,
+		.nonce = a.common.nonce,
+		.nonce_len = a.common.nonce_len,
+		.has_at_time = true,
+		.at_time = a.common.at_time,
+	};
+	if (a.common.policy->confidential_type && strcmp(a.common.policy->confidential_type, "tdx") != 0)
+		cvm_verdict_add(&v, "policy.confidential_type", CVM_CHECK_FAIL, "policy requires \"%s\", evidence is a TDX quote",
+				a.common.policy->confidential_type);
+	if (cvm_tdx_verify(quote, len, &o, &pol, &v, &err) < 0) {
+		cvm_err_prefix(&err, "%s: ", a.quote);
+		rc = cvm_av_error("tdx", &err);
+		goto out;
+	}
+	rc = cvm_av_report(&a.common, &v);
+out:
+	cvm_av_common_free(&a.common);
+	return rc;
+}
+
+const struct cvm_av_command cvm_av_cmd_tdx = {
+	.name = "tdx",
+	.summary = "Intel TDX quote v4/v5 (+ PCK chain, PCS collateral, CRLs)",
+	.run = run,
+};
