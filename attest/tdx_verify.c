@@ -128,6 +128,7 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 	char path[PATH_MAX], name[48], why[256];
 	cvm_autofree uint8_t *pem = NULL;
 	cvm_auto_x509_stack STACK_OF(X509) *chain = NULL;
+	cvm_auto_x509_stack STACK_OF(X509) *verified = NULL;
 	cvm_auto_evp_pkey EVP_PKEY *key_leaf = NULL;
 	uint8_t sig[64];
 	size_t len, pem_len;
@@ -151,8 +152,9 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain leaf \"%s\" is not an SGX TCB Signing certificate", cn);
 	else if (!anchors)
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain does not contain the pinned Intel SGX Root CA");
-	else if (cvm_tdx_chain_verify(chain, anchors, vf->at, NULL, why, sizeof(why)))
-		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s root", sk_X509_num(vf->roots) ? "given" : "pinned Intel SGX");
+	else if (cvm_tdx_chain_verify(chain, anchors, vf->at, &verified, why, sizeof(why)))
+		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s",
+		      cvm_tdx_anchor_desc(verified, why, sizeof(why)));
 	else
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain: %s", why);
 

@@ -29,7 +29,7 @@ static void help(void)
 	       "                      TCB status is not checked (a policy with tdx.tcb_status\n"
 	       "                      rejects).\n"
 	       "  --crl FILE          a further CRL (DER or PEM; repeatable)\n" CVM_AV_COMMON_HELP
-	       "For tdx, --trust-root replaces the pinned Intel SGX Root CA.\n");
+	       "The Intel SGX Root CA is pinned by its SHA-256 (44a0196b...b674d3).\n");
 }
 
 struct tdx_args {
