@@ -8,8 +8,6 @@
 
 #include <json-c/json.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 
 #include "attest_util.h"
 #include "cvm_cleanup.h"
