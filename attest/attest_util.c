@@ -34,13 +34,12 @@ static bool leap(int y)
 
 int cvm_attest_parse_time(const char *s, time_t *out)
 {
-	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-	struct tm tm = { 0 };
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	struct tm tm = {0};
 	int y, mo, d, h = 0, mi = 0, sec = 0, off = 0;
 	const char *p = s;
 
-	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' ||
-	    digits(&p, 2, &d) < 0)
+	if (digits(&p, 4, &y) < 0 || *p++ != '-' || digits(&p, 2, &mo) < 0 || *p++ != '-' || digits(&p, 2, &d) < 0)
 		return -1;
 	if (*p == 'T' || *p == ' ') {
 		p++;
@@ -61,8 +60,8 @@ int cvm_attest_parse_time(const char *s, time_t *out)
 			return -1; /* a time without a zone is ambiguous */
 		}
 	}
-	if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 ||
-	    d > mdays[mo - 1] + (mo == 2 && leap(y)) || h > 23 || mi > 59 || sec > 60)
+	if (*p != '\0' || y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap(y)) ||
+	    h > 23 || mi > 59 || sec > 60)
 		return -1;
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -92,7 +91,7 @@ static bool looks_pem(const uint8_t *buf, size_t len)
 	return false;
 }
 
-int cvm_x509_load_buf(const uint8_t *buf, size_t len, const char *origin, STACK_OF(X509) *stack, cvm_err *err)
+int cvm_x509_load_buf(const uint8_t *buf, size_t len, const char *origin, STACK_OF(X509) * stack, cvm_err *err)
 {
 	int added = 0;
 
@@ -103,8 +102,7 @@ int cvm_x509_load_buf(const uint8_t *buf, size_t len, const char *origin, STACK_
 		X509 *x = d2i_X509(NULL, &p, (long)len);
 		if (!x || p != buf + len) {
 			X509_free(x);
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: not a DER or PEM X.509 certificate",
-					   origin);
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: not a DER or PEM X.509 certificate", origin);
 		}
 		if (!sk_X509_push(stack, x)) {
 			X509_free(x);
@@ -131,13 +129,13 @@ int cvm_x509_load_buf(const uint8_t *buf, size_t len, const char *origin, STACK_
 	ERR_clear_error();
 	if (e && !(ERR_GET_LIB(e) == ERR_LIB_PEM && ERR_GET_REASON(e) == PEM_R_NO_START_LINE))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: bad PEM certificate after %d good ones", origin,
-				   added);
+		                   added);
 	if (!added)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: no certificate found", origin);
 	return 0;
 }
 
-int cvm_x509_load_file(const char *path, STACK_OF(X509) *stack, cvm_err *err)
+int cvm_x509_load_file(const char *path, STACK_OF(X509) * stack, cvm_err *err)
 {
 	cvm_autofree uint8_t *buf = NULL;
 	size_t len = 0;

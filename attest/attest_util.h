@@ -22,8 +22,8 @@ void cvm_attest_format_time(time_t t, char out[32]);
 /* Append every certificate in @buf (one DER certificate, or any number of
  * PEM certificates) to @stack. @origin names the input in errors; an input
  * with no certificate is an error (CVM_EXIT_BADINPUT). */
-int cvm_x509_load_buf(const uint8_t *buf, size_t len, const char *origin, STACK_OF(X509) *stack, cvm_err *err);
-int cvm_x509_load_file(const char *path, STACK_OF(X509) *stack, cvm_err *err);
+int cvm_x509_load_buf(const uint8_t *buf, size_t len, const char *origin, STACK_OF(X509) * stack, cvm_err *err);
+int cvm_x509_load_file(const char *path, STACK_OF(X509) * stack, cvm_err *err);
 /* One CRL, DER or PEM. *out is owned by the caller. */
 int cvm_x509_crl_load_buf(const uint8_t *buf, size_t len, const char *origin, X509_CRL **out, cvm_err *err);
 int cvm_x509_crl_load_file(const char *path, X509_CRL **out, cvm_err *err);

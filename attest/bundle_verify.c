@@ -16,11 +16,10 @@
 #include "record_check.h"
 #include "tpm_verify.h"
 
-static void check_ak(const struct cvm_evidence_policy *p, EVP_PKEY *ak, struct cvm_verdict *v)
+static void check_ak(const struct cvm_evidence_policy *p, EVP_PKEY *ak, char fp[65], struct cvm_verdict *v)
 {
-	char fp[65];
-
 	if (cvm_tpm_ak_fingerprint(ak, fp) < 0) {
+		fp[0] = '\0';
 		cvm_verdict_add(v, "tpm.ak_trusted", CVM_CHECK_ERROR, "cannot fingerprint the AK");
 		return;
 	}
@@ -204,12 +203,13 @@ int cvm_bundle_verify(const struct cvm_bundle_verify_in *in, struct cvm_verdict 
 	const struct cvm_bundle *b = in->bundle;
 	cvm_auto_evp_pkey EVP_PKEY *ak = NULL;
 	cvm_autofree struct cvm_tpm_pcrs *quoted = calloc(1, sizeof(*quoted));
+	char fp[65];
 
 	if (!quoted)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
 	if (!b->ak_pem || cvm_tpm_ak_load((const uint8_t *)b->ak_pem, strlen(b->ak_pem), &ak, err) < 0)
 		return cvm_err_prefix(err, "bundle tpm.ak_pem: ");
-	check_ak(in->policy, ak, v);
+	check_ak(in->policy, ak, fp, v);
 
 	struct cvm_tpm_quote_in q = {
 		.attest = b->quote.data,
@@ -218,6 +218,7 @@ int cvm_bundle_verify(const struct cvm_bundle_verify_in *in, struct cvm_verdict 
 		.sig_len = b->signature.len,
 		.pcrs = b->pcrs,
 		.ak = ak,
+		.ak_sha256 = fp[0] ? fp : NULL,
 		.nonce = in->nonce,
 		.nonce_len = in->nonce_len,
 	};

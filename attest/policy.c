@@ -13,8 +13,8 @@
 
 #define POLICY_MAX_BYTES (1u << 20)
 
-static const char *const binding_names[] = { "raw", "sha256", "sha384", "sha512", NULL };
-static const char *const conf_types[] = { "sev-snp", "tdx", "none", NULL };
+static const char *const binding_names[] = {"raw", "sha256", "sha384", "sha512", NULL};
+static const char *const conf_types[] = {"sev-snp", "tdx", "none", NULL};
 
 const char *cvm_nonce_binding_name(enum cvm_nonce_binding b)
 {
@@ -101,13 +101,13 @@ static int want_bool(json_object *v, const char *key, bool *out, const char *ori
 static int want_hex(json_object *v, const char *key, uint8_t *out, size_t len, const char *origin, cvm_err *err)
 {
 	if (!json_object_is_type(v, json_type_string) || cvm_hex_decode(json_object_get_string(v), out, len) < 0)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s must be a string of %zu hex digits", origin,
-				   key, 2 * len);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s must be a string of %zu hex digits", origin, key,
+		                   2 * len);
 	return 0;
 }
 
 static int want_hex_list(json_object *v, const char *key, uint8_t (*out)[48], size_t *n, const char *origin,
-			 cvm_err *err)
+                         cvm_err *err)
 {
 	size_t len;
 
@@ -116,7 +116,7 @@ static int want_hex_list(json_object *v, const char *key, uint8_t (*out)[48], si
 	len = json_object_array_length(v);
 	if (len == 0 || len > CVM_POLICY_MAX_DIGESTS)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s must list 1 to %d values", origin, key,
-				   CVM_POLICY_MAX_DIGESTS);
+		                   CVM_POLICY_MAX_DIGESTS);
 	for (size_t i = 0; i < len; i++) {
 		char sub[96];
 		snprintf(sub, sizeof(sub), "%s[%zu]", key, i);
@@ -133,18 +133,18 @@ static int want_bits(json_object *v, const char *key, uint64_t *out, const char 
 
 	if (!json_object_is_type(v, json_type_array))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s must be an array of policy flag names", origin,
-				   key);
+		                   key);
 	for (size_t i = 0; i < json_object_array_length(v); i++) {
 		json_object *e = json_object_array_get_idx(v, i);
 		uint64_t m = json_object_is_type(e, json_type_string)
-				     ? cvm_snp_policy_bit_by_name(json_object_get_string(e))
-				     : 0;
+		                 ? cvm_snp_policy_bit_by_name(json_object_get_string(e))
+		                 : 0;
 		if (!m)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "%s: %s[%zu]: unknown guest policy flag %s (known: smt, migrate_ma, debug, "
-					   "single_socket, cxl_allow, mem_aes_256_xts, rapl_dis, ciphertext_hiding, "
-					   "page_swap_disable)",
-					   origin, key, i, json_object_to_json_string(e));
+			                   "%s: %s[%zu]: unknown guest policy flag %s (known: smt, migrate_ma, debug, "
+			                   "single_socket, cxl_allow, mem_aes_256_xts, rapl_dis, ciphertext_hiding, "
+			                   "page_swap_disable)",
+			                   origin, key, i, json_object_to_json_string(e));
 		bits |= m;
 	}
 	*out = bits;
@@ -153,12 +153,12 @@ static int want_bits(json_object *v, const char *key, uint64_t *out, const char 
 
 static int want_tcb(json_object *v, const char *key, struct cvm_policy_tcb *t, const char *origin, cvm_err *err)
 {
-	static const char *const comps[] = { "fmc", "bl", "tee", "snp", "ucode" };
-	int *slots[] = { &t->fmc, &t->bl, &t->tee, &t->snp, &t->ucode };
+	static const char *const comps[] = {"fmc", "bl", "tee", "snp", "ucode"};
+	int *slots[] = {&t->fmc, &t->bl, &t->tee, &t->snp, &t->ucode};
 
 	if (!json_object_is_type(v, json_type_object))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s must be an object {bl, tee, snp, ucode, fmc}",
-				   origin, key);
+		                   origin, key);
 	t->set = true;
 	t->fmc = t->bl = t->tee = t->snp = t->ucode = -1;
 	json_object_object_foreach(v, k, val)
@@ -170,10 +170,10 @@ static int want_tcb(json_object *v, const char *key, struct cvm_policy_tcb *t, c
 				break;
 		if (i == 5)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "%s: unknown key %s.%s (known: bl, tee, snp, ucode, fmc)", origin, key, k);
+			                   "%s: unknown key %s.%s (known: bl, tee, snp, ucode, fmc)", origin, key, k);
 		if (cvm_json_int(val, 0, 255, &n) < 0)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: %s.%s must be an integer 0..255", origin,
-					   key, k);
+			                   key, k);
 		*slots[i] = (int)n;
 	}
 	return 0;
@@ -200,13 +200,14 @@ static int parse_snp(json_object *obj, struct cvm_policy_snp *s, const char *ori
 		} else if (strcmp(k, "minimum_guest_svn") == 0) {
 			if (cvm_json_int(v, 0, UINT32_MAX, &n) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s: snp.minimum_guest_svn must be an integer 0..4294967295", origin);
+				                   "%s: snp.minimum_guest_svn must be an integer 0..4294967295",
+				                   origin);
 			s->has_min_guest_svn = true;
 			s->min_guest_svn = (uint32_t)n;
 		} else if (strcmp(k, "vmpl") == 0) {
 			if (cvm_json_int(v, 0, 3, &n) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: snp.vmpl must be an integer 0..3",
-						   origin);
+				                   origin);
 			s->vmpl = (int)n;
 		} else if (strcmp(k, "measurements") == 0) {
 			rc = want_hex_list(v, "snp.measurements", s->measurements, &s->n_measurements, origin, err);
@@ -215,26 +216,26 @@ static int parse_snp(json_object *obj, struct cvm_policy_snp *s, const char *ori
 			s->has_host_data = true;
 		} else if (strcmp(k, "id_key_digests") == 0) {
 			rc = want_hex_list(v, "snp.id_key_digests", s->id_key_digests, &s->n_id_key_digests, origin,
-					   err);
+			                   err);
 		} else if (strcmp(k, "author_key_digests") == 0) {
-			rc = want_hex_list(v, "snp.author_key_digests", s->author_key_digests,
-					   &s->n_author_key_digests, origin, err);
+			rc = want_hex_list(v, "snp.author_key_digests", s->author_key_digests, &s->n_author_key_digests,
+			                   origin, err);
 		} else if (strcmp(k, "allow_provisional_firmware") == 0) {
-			rc = want_bool(v, "snp.allow_provisional_firmware", &s->allow_provisional_firmware, origin,
-				       err);
+			rc =
+			    want_bool(v, "snp.allow_provisional_firmware", &s->allow_provisional_firmware, origin, err);
 		} else if (strcmp(k, "signers") == 0) {
-			static const char *const signers[] = { "vcek", "vlek", NULL };
+			static const char *const signers[] = {"vcek", "vlek", NULL};
 			if (!json_object_is_type(v, json_type_array) || json_object_array_length(v) == 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s: snp.signers must be a non-empty array of \"vcek\", \"vlek\"",
-						   origin);
+				                   "%s: snp.signers must be a non-empty array of \"vcek\", \"vlek\"",
+				                   origin);
 			s->allow_vcek = s->allow_vlek = false;
 			for (size_t i = 0; i < json_object_array_length(v); i++) {
 				int which = cvm_json_enum(json_object_array_get_idx(v, i), signers);
 				if (which < 0)
 					return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-							   "%s: snp.signers[%zu] must be \"vcek\" or \"vlek\"", origin,
-							   i);
+					                   "%s: snp.signers[%zu] must be \"vcek\" or \"vlek\"", origin,
+					                   i);
 				*(which == 0 ? &s->allow_vcek : &s->allow_vlek) = true;
 			}
 		} else {
@@ -248,8 +249,8 @@ static int parse_snp(json_object *obj, struct cvm_policy_snp *s, const char *ori
 		char names[160];
 		cvm_snp_policy_bits_str(s->required_bits & ~s->allowed_bits, names, sizeof(names));
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "%s: snp.required_policy_flags lists %s, which allowed_policy_flags does not allow",
-				   origin, names);
+		                   "%s: snp.required_policy_flags lists %s, which allowed_policy_flags does not allow",
+		                   origin, names);
 	}
 	return 0;
 }
@@ -267,6 +268,7 @@ int cvm_policy_parse(const char *text, const char *origin, struct cvm_policy **o
 	cvm_autojson json_object *root = NULL;
 	cvm_autopolicy struct cvm_policy *p = NULL;
 
+	/* duplicate keys are refused by cvm_json_parse_object */
 	if (cvm_json_parse_object(text, origin, &root, err) < 0)
 		return -1;
 	p = policy_new(origin);
@@ -276,17 +278,17 @@ int cvm_policy_parse(const char *text, const char *origin, struct cvm_policy **o
 		if (strcmp(k, "nonce_binding") == 0) {
 			if ((which = cvm_json_enum(v, binding_names)) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s: nonce_binding must be \"raw\", \"sha256\", \"sha384\" or "
-						   "\"sha512\"",
-						   origin);
+				                   "%s: nonce_binding must be \"raw\", \"sha256\", \"sha384\" or "
+				                   "\"sha512\"",
+				                   origin);
 			p->nonce_binding = (enum cvm_nonce_binding)which;
 		} else if (strcmp(k, "require_nonce") == 0) {
 			rc = want_bool(v, "require_nonce", &p->require_nonce, origin, err);
 		} else if (strcmp(k, "confidential_type") == 0) {
 			if ((which = cvm_json_enum(v, conf_types)) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s: confidential_type must be \"sev-snp\", \"tdx\" or \"none\"",
-						   origin);
+				                   "%s: confidential_type must be \"sev-snp\", \"tdx\" or \"none\"",
+				                   origin);
 			p->confidential_type = conf_types[which];
 		} else if (strcmp(k, "snp") == 0) {
 			rc = parse_snp(v, &p->snp, origin, err);

@@ -45,9 +45,9 @@ struct cvm_policy_tcb {
 };
 
 struct cvm_policy_snp {
-	bool present;              /* the file had an "snp" section */
-	uint64_t allowed_bits;     /* guest POLICY flags that may be set */
-	uint64_t required_bits;    /* guest POLICY flags that must be set */
+	bool present;           /* the file had an "snp" section */
+	uint64_t allowed_bits;  /* guest POLICY flags that may be set */
+	uint64_t required_bits; /* guest POLICY flags that must be set */
 	bool allow_vcek, allow_vlek;
 	struct cvm_policy_tcb min_tcb, min_launch_tcb;
 	bool has_min_guest_svn;

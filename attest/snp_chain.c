@@ -14,18 +14,18 @@
 /* SHA-256 of the ARK DER as served by KDS .../vcek/v1/{P}/cert_chain (the
  * same ARK signs the VLEK chain). See attest/roots/README.md. */
 const struct cvm_snp_root cvm_snp_builtin_roots[] = {
-	{ CVM_SNP_PRODUCT_MILAN,
-	  { 0x69, 0xd0, 0x63, 0xb4, 0x53, 0x44, 0xd2, 0x6a, 0x2e, 0x94, 0xe1, 0xf4, 0x21, 0x0d, 0xe4, 0x9e,
-	    0xf5, 0x55, 0x30, 0x82, 0x87, 0xd4, 0xc1, 0x74, 0x44, 0x5c, 0x95, 0x63, 0x9a, 0x54, 0x0b, 0xcd },
-	  "AMD ARK-Milan" },
-	{ CVM_SNP_PRODUCT_GENOA,
-	  { 0x4c, 0x65, 0x98, 0xd1, 0x9c, 0x18, 0x71, 0x9c, 0x5d, 0xfd, 0x4a, 0x7d, 0x33, 0x5f, 0x67, 0x4e,
-	    0x5b, 0xfe, 0x1d, 0x8f, 0x80, 0x0c, 0xea, 0x2c, 0xf2, 0x70, 0xc1, 0x0d, 0x10, 0x3d, 0xb2, 0xf1 },
-	  "AMD ARK-Genoa" },
-	{ CVM_SNP_PRODUCT_TURIN,
-	  { 0x1f, 0x08, 0x41, 0x61, 0xa4, 0x4b, 0xb6, 0xd9, 0x37, 0x78, 0xa9, 0x04, 0x87, 0x7d, 0x48, 0x19,
-	    0xca, 0xfa, 0x5d, 0x05, 0xef, 0x41, 0x93, 0xb2, 0xde, 0xd9, 0xdd, 0x9c, 0x73, 0xdd, 0x3f, 0x6a },
-	  "AMD ARK-Turin" },
+    {CVM_SNP_PRODUCT_MILAN,
+     {0x69, 0xd0, 0x63, 0xb4, 0x53, 0x44, 0xd2, 0x6a, 0x2e, 0x94, 0xe1, 0xf4, 0x21, 0x0d, 0xe4, 0x9e,
+      0xf5, 0x55, 0x30, 0x82, 0x87, 0xd4, 0xc1, 0x74, 0x44, 0x5c, 0x95, 0x63, 0x9a, 0x54, 0x0b, 0xcd},
+     "AMD ARK-Milan"},
+    {CVM_SNP_PRODUCT_GENOA,
+     {0x4c, 0x65, 0x98, 0xd1, 0x9c, 0x18, 0x71, 0x9c, 0x5d, 0xfd, 0x4a, 0x7d, 0x33, 0x5f, 0x67, 0x4e,
+      0x5b, 0xfe, 0x1d, 0x8f, 0x80, 0x0c, 0xea, 0x2c, 0xf2, 0x70, 0xc1, 0x0d, 0x10, 0x3d, 0xb2, 0xf1},
+     "AMD ARK-Genoa"},
+    {CVM_SNP_PRODUCT_TURIN,
+     {0x1f, 0x08, 0x41, 0x61, 0xa4, 0x4b, 0xb6, 0xd9, 0x37, 0x78, 0xa9, 0x04, 0x87, 0x7d, 0x48, 0x19,
+      0xca, 0xfa, 0x5d, 0x05, 0xef, 0x41, 0x93, 0xb2, 0xde, 0xd9, 0xdd, 0x9c, 0x73, 0xdd, 0x3f, 0x6a},
+     "AMD ARK-Turin"},
 };
 const size_t cvm_snp_builtin_roots_n = sizeof(cvm_snp_builtin_roots) / sizeof(cvm_snp_builtin_roots[0]);
 
@@ -45,7 +45,7 @@ struct cvm_snp_ctx {
 	time_t at_time;
 	size_t n_roots;
 	struct cvm_snp_root roots[MAX_EXTRA_ROOTS];
-	STACK_OF(X509_CRL) *crls;
+	STACK_OF(X509_CRL) * crls;
 	size_t next_slot;
 	struct cache_entry cache[CACHE_SLOTS];
 };
@@ -127,7 +127,7 @@ static bool self_issued(X509 *x)
 	return X509_NAME_cmp(X509_get_subject_name(x), X509_get_issuer_name(x)) == 0;
 }
 
-void cvm_snp_chain_pick(STACK_OF(X509) *all, enum cvm_snp_signer signer, struct cvm_snp_chain_certs *out)
+void cvm_snp_chain_pick(STACK_OF(X509) * all, enum cvm_snp_signer signer, struct cvm_snp_chain_certs *out)
 {
 	const char *leaf_cn = signer == CVM_SNP_SIGNER_VLEK ? "SEV-VLEK" : "SEV-VCEK";
 	int n = all ? sk_X509_num(all) : 0;
@@ -204,8 +204,8 @@ static const struct cvm_snp_root *find_root(const struct cvm_snp_ctx *c, const u
  * ASK/ASVK CN is "SEV-<P>"/"SEV-VLEK-<P>", the ARK CN "ARK-<P>", the VCEK's
  * productName "<P>[-stepping]"; all present must agree. */
 static enum cvm_snp_product names_product(const struct cvm_snp_chain_certs *cc, const struct cvm_snp_vcek *vcek,
-					  enum cvm_snp_signer signer, const struct cvm_snp_root *root, char *why,
-					  size_t size)
+                                          enum cvm_snp_signer signer, const struct cvm_snp_root *root, char *why,
+                                          size_t size)
 {
 	char ask_cn[64], ark_cn[64];
 	enum cvm_snp_product p_ask, p_ark, p = CVM_SNP_PRODUCT_UNKNOWN;
@@ -214,8 +214,9 @@ static enum cvm_snp_product names_product(const struct cvm_snp_chain_certs *cc, 
 	cvm_x509_cn(X509_get_subject_name(cc->ark), ark_cn, sizeof(ark_cn));
 	bool asvk = strncmp(ask_cn, "SEV-VLEK-", 9) == 0;
 	if (asvk != (signer == CVM_SNP_SIGNER_VLEK)) {
-		snprintf(why, size, "%s signer needs an %s, got \"%s\"", signer == CVM_SNP_SIGNER_VLEK ? "VLEK" : "VCEK",
-			 signer == CVM_SNP_SIGNER_VLEK ? "ASVK (SEV-VLEK-<product>)" : "ASK (SEV-<product>)", ask_cn);
+		snprintf(why, size, "%s signer needs an %s, got \"%s\"",
+		         signer == CVM_SNP_SIGNER_VLEK ? "VLEK" : "VCEK",
+		         signer == CVM_SNP_SIGNER_VLEK ? "ASVK (SEV-VLEK-<product>)" : "ASK (SEV-<product>)", ask_cn);
 		return CVM_SNP_PRODUCT_UNKNOWN;
 	}
 	p_ask = cvm_snp_product_from_name(ask_cn);
@@ -228,8 +229,8 @@ static enum cvm_snp_product names_product(const struct cvm_snp_chain_certs *cc, 
 	if (p_ark != p || (vcek && vcek->product && vcek->product != p) ||
 	    (root && root->product && root->product != p)) {
 		snprintf(why, size, "products disagree: ASK \"%s\", ARK \"%s\", VCEK productName \"%s\"%s%s", ask_cn,
-			 ark_cn, vcek ? vcek->product_name : "?", root && root->product ? ", pinned root " : "",
-			 root && root->product ? root->label : "");
+		         ark_cn, vcek ? vcek->product_name : "?", root && root->product ? ", pinned root " : "",
+		         root && root->product ? root->label : "");
 		return CVM_SNP_PRODUCT_UNKNOWN;
 	}
 	return p;
@@ -261,7 +262,7 @@ static int x509_verify(const struct cvm_snp_ctx *c, const struct cvm_snp_chain_c
 		if (at)
 			cvm_x509_cn(X509_get_subject_name(at), cn, sizeof(cn));
 		snprintf(why, size, "%s: %s (depth %d)", cn, X509_verify_cert_error_string(e),
-			 X509_STORE_CTX_get_error_depth(ctx));
+		         X509_STORE_CTX_get_error_depth(ctx));
 		goto out;
 	}
 	STACK_OF(X509) *chain = X509_STORE_CTX_get0_chain(ctx);
@@ -281,7 +282,7 @@ out:
  * one issued by the ASK covers the leaf. A CRL past its nextUpdate at the
  * verification time cannot vouch for anything: that is "could not check". */
 static void crl_check(const struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc, struct cvm_verdict *v,
-		      bool *ok)
+                      bool *ok)
 {
 	int applied = 0;
 
@@ -305,8 +306,8 @@ static void crl_check(const struct cvm_snp_ctx *c, const struct cvm_snp_chain_ce
 		if (X509_CRL_verify(crl, X509_get0_pubkey(issuer)) != 1) {
 			ERR_clear_error();
 			*ok = false;
-			cvm_verdict_add(v, "snp.crl", CVM_CHECK_FAIL, "CRL %d: signature does not verify with its issuer",
-					i + 1);
+			cvm_verdict_add(v, "snp.crl", CVM_CHECK_FAIL,
+			                "CRL %d: signature does not verify with its issuer", i + 1);
 			return;
 		}
 		const ASN1_TIME *next = X509_CRL_get0_nextUpdate(crl);
@@ -315,8 +316,8 @@ static void crl_check(const struct cvm_snp_ctx *c, const struct cvm_snp_chain_ce
 			cvm_attest_format_time(c->at_time, when);
 			*ok = false;
 			cvm_verdict_add(v, "snp.crl", CVM_CHECK_ERROR,
-					"CRL %d is not current at %s (stale or future); revocation not checked", i + 1,
-					when);
+			                "CRL %d is not current at %s (stale or future); revocation not checked", i + 1,
+			                when);
 			return;
 		}
 		if (X509_CRL_get0_by_cert(crl, &rev, subject) == 1) {
@@ -333,11 +334,11 @@ static void crl_check(const struct cvm_snp_ctx *c, const struct cvm_snp_chain_ce
 		return;
 	}
 	cvm_verdict_add(v, "snp.crl", CVM_CHECK_PASS, "not revoked (%d CRL%s checked)", applied,
-			applied > 1 ? "s" : "");
+	                applied > 1 ? "s" : "");
 }
 
 static void compute(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc, enum cvm_snp_signer signer,
-		    struct cvm_snp_chain_result *res, struct cvm_verdict *v)
+                    struct cvm_snp_chain_result *res, struct cvm_verdict *v)
 {
 	const char *leaf_name = signer == CVM_SNP_SIGNER_VLEK ? "VLEK" : "VCEK";
 	const struct cvm_snp_root *root = NULL;
@@ -347,8 +348,8 @@ static void compute(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
 	res->ok = false;
 	if (!cc->leaf) {
 		cvm_verdict_add(v, "snp.chain", CVM_CHECK_ERROR,
-				"no %s certificate given (pass --certs, or an extended report with its cert table)",
-				leaf_name);
+		                "no %s certificate given (pass --certs, or an extended report with its cert table)",
+		                leaf_name);
 		return;
 	}
 	EVP_PKEY *key = X509_get0_pubkey(cc->leaf);
@@ -362,13 +363,14 @@ static void compute(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
 		if (res->vcek.is_vlek != (signer == CVM_SNP_SIGNER_VLEK))
 			res->vcek_ok = false;
 		cvm_verdict_add(v, "snp.vcek.extensions", res->vcek_ok ? CVM_CHECK_PASS : CVM_CHECK_FAIL,
-				"%s productName \"%s\", %s%s", res->vcek.is_vlek ? "VLEK" : "VCEK",
-				res->vcek.product_name, res->vcek.hwid_len ? "hwID" : "no hwID",
-				res->vcek.has_csp_id ? ", CSP_ID" : "");
+		                "%s productName \"%s\", %s%s", res->vcek.is_vlek ? "VLEK" : "VCEK",
+		                res->vcek.product_name, res->vcek.hwid_len ? "hwID" : "no hwID",
+		                res->vcek.has_csp_id ? ", CSP_ID" : "");
 	}
 	if (!cc->ask || !cc->ark) {
-		cvm_verdict_add(v, "snp.chain", CVM_CHECK_ERROR, "the %s's issuer %s not given (pass the KDS cert_chain)",
-				leaf_name, cc->ask ? "ARK was" : "ASK/ASVK and ARK were");
+		cvm_verdict_add(v, "snp.chain", CVM_CHECK_ERROR,
+		                "the %s's issuer %s not given (pass the KDS cert_chain)", leaf_name,
+		                cc->ask ? "ARK was" : "ASK/ASVK and ARK were");
 		return;
 	}
 	if (cvm_x509_sha256(cc->ark, fp) == 0)
@@ -376,21 +378,21 @@ static void compute(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
 	cvm_hex_encode(fp, 32, hex);
 	if (!root) {
 		cvm_verdict_add(v, "snp.chain.root", CVM_CHECK_FAIL,
-				"ARK sha256 %s is not a pinned AMD root (--trust-root pins another)", hex);
+		                "ARK sha256 %s is not a pinned AMD root (--trust-root pins another)", hex);
 	} else {
 		cvm_verdict_add(v, "snp.chain.root", CVM_CHECK_PASS, "ARK sha256 %.16s... is the %s", hex, root->label);
 	}
 	res->product = names_product(cc, res->vcek_ok ? &res->vcek : NULL, signer, root, why, sizeof(why));
 	bool names_ok = res->product != CVM_SNP_PRODUCT_UNKNOWN;
 	bool algs_ok = pss_sha384(cc->leaf) && pss_sha384(cc->ask) && pss_sha384(cc->ark) && rsa4096(cc->ask) &&
-		       rsa4096(cc->ark) && res->leaf_key;
+	               rsa4096(cc->ark) && res->leaf_key;
 	bool verify_ok = false;
 	if (!names_ok)
 		cvm_verdict_add(v, "snp.chain", CVM_CHECK_FAIL, "%s", why);
 	else if (!algs_ok)
 		cvm_verdict_add(v, "snp.chain", CVM_CHECK_FAIL,
-				"expected RSASSA-PSS/SHA-384 signatures, RSA-4096 ARK/ASK keys and a P-384 %s key",
-				leaf_name);
+		                "expected RSASSA-PSS/SHA-384 signatures, RSA-4096 ARK/ASK keys and a P-384 %s key",
+		                leaf_name);
 	else if (x509_verify(c, cc, why, sizeof(why)) < 0)
 		cvm_verdict_add(v, "snp.chain", CVM_CHECK_FAIL, "%s", why);
 	else
@@ -399,8 +401,8 @@ static void compute(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
 		char when[32];
 		cvm_attest_format_time(c->at_time, when);
 		cvm_verdict_add(v, "snp.chain", CVM_CHECK_PASS, "%s <- %s <- ARK (%s), RSA-PSS, valid at %s", leaf_name,
-				signer == CVM_SNP_SIGNER_VLEK ? "ASVK" : "ASK", cvm_snp_product_name(res->product),
-				when);
+		                signer == CVM_SNP_SIGNER_VLEK ? "ASVK" : "ASK", cvm_snp_product_name(res->product),
+		                when);
 	}
 	bool crl_ok = true;
 	if (verify_ok)
@@ -409,10 +411,10 @@ static void compute(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
 }
 
 const struct cvm_snp_chain_result *cvm_snp_chain_check(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
-							enum cvm_snp_signer signer, struct cvm_verdict *v)
+                                                       enum cvm_snp_signer signer, struct cvm_verdict *v)
 {
 	struct cache_entry *e;
-	cvm_autoverdict struct cvm_verdict tmp = { 0 };
+	cvm_autoverdict struct cvm_verdict tmp = {0};
 
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		e = &c->cache[i];

@@ -6,7 +6,8 @@
  *
  * A verifier context caches each chain it has checked, keyed by the three
  * certificates, so verifying many reports from one host costs one ECDSA
- * verification each (the chain result and the parsed VCEK are reused). */
+ * verification each (the chain result and the parsed VCEK are reused).
+ * A context is not thread-safe: use one per thread. */
 #ifndef CVM_SNP_CHAIN_H
 #define CVM_SNP_CHAIN_H
 
@@ -53,14 +54,14 @@ struct cvm_snp_chain_certs {
 };
 /* Pick the leaf matching @signer (CN SEV-VCEK or SEV-VLEK), its issuer and
  * the issuer's (self-issued) issuer from @all. Missing ones stay NULL. */
-void cvm_snp_chain_pick(STACK_OF(X509) *all, enum cvm_snp_signer signer, struct cvm_snp_chain_certs *out);
+void cvm_snp_chain_pick(STACK_OF(X509) * all, enum cvm_snp_signer signer, struct cvm_snp_chain_certs *out);
 
 /* The outcome of a chain check, owned by the context (valid until it is
  * freed). The checks are added to a verdict by cvm_snp_chain_check(). */
 struct cvm_snp_chain_result {
-	bool ok;                   /* chain, root and CRL checks passed */
-	EVP_PKEY *leaf_key;        /* the VCEK/VLEK public key, NULL if unusable */
-	bool vcek_ok;              /* extensions parsed into .vcek */
+	bool ok;            /* chain, root and CRL checks passed */
+	EVP_PKEY *leaf_key; /* the VCEK/VLEK public key, NULL if unusable */
+	bool vcek_ok;       /* extensions parsed into .vcek */
 	struct cvm_snp_vcek vcek;
 	enum cvm_snp_product product; /* from the ASK name / VCEK productName */
 };
@@ -69,6 +70,6 @@ struct cvm_snp_chain_result {
  * snp.chain.root, snp.chain, snp.crl, snp.vcek.extensions. Returns the
  * result, never NULL (a failed chain still says why in @v). */
 const struct cvm_snp_chain_result *cvm_snp_chain_check(struct cvm_snp_ctx *c, const struct cvm_snp_chain_certs *cc,
-							enum cvm_snp_signer signer, struct cvm_verdict *v);
+                                                       enum cvm_snp_signer signer, struct cvm_verdict *v);
 
 #endif

@@ -4,16 +4,16 @@
 #include <string.h>
 
 const struct cvm_snp_policy_bit cvm_snp_policy_bits[] = {
-	{ "smt", CVM_SNP_POL_SMT },
-	{ "migrate_ma", CVM_SNP_POL_MIGRATE_MA },
-	{ "debug", CVM_SNP_POL_DEBUG },
-	{ "single_socket", CVM_SNP_POL_SINGLE_SOCKET },
-	{ "cxl_allow", CVM_SNP_POL_CXL_ALLOW },
-	{ "mem_aes_256_xts", CVM_SNP_POL_MEM_AES_256_XTS },
-	{ "rapl_dis", CVM_SNP_POL_RAPL_DIS },
-	{ "ciphertext_hiding", CVM_SNP_POL_CIPHERTEXT_HIDING },
-	{ "page_swap_disable", CVM_SNP_POL_PAGE_SWAP_DISABLE },
-	{ NULL, 0 },
+    {"smt", CVM_SNP_POL_SMT},
+    {"migrate_ma", CVM_SNP_POL_MIGRATE_MA},
+    {"debug", CVM_SNP_POL_DEBUG},
+    {"single_socket", CVM_SNP_POL_SINGLE_SOCKET},
+    {"cxl_allow", CVM_SNP_POL_CXL_ALLOW},
+    {"mem_aes_256_xts", CVM_SNP_POL_MEM_AES_256_XTS},
+    {"rapl_dis", CVM_SNP_POL_RAPL_DIS},
+    {"ciphertext_hiding", CVM_SNP_POL_CIPHERTEXT_HIDING},
+    {"page_swap_disable", CVM_SNP_POL_PAGE_SWAP_DISABLE},
+    {NULL, 0},
 };
 
 uint64_t cvm_snp_policy_bit_by_name(const char *name)
@@ -62,8 +62,9 @@ enum cvm_snp_product cvm_snp_product_from_name(const char *name)
 		const char *prefix;
 		enum cvm_snp_product p;
 	} names[] = {
-		{ "Milan", CVM_SNP_PRODUCT_MILAN }, { "Genoa", CVM_SNP_PRODUCT_GENOA },
-		{ "Turin", CVM_SNP_PRODUCT_TURIN },
+	    {"Milan", CVM_SNP_PRODUCT_MILAN},
+	    {"Genoa", CVM_SNP_PRODUCT_GENOA},
+	    {"Turin", CVM_SNP_PRODUCT_TURIN},
 	};
 
 	if (strncmp(name, "SEV-VLEK-", 9) == 0)
@@ -115,8 +116,7 @@ void cvm_snp_tcb_decode(uint64_t raw, enum cvm_snp_product product, struct cvm_s
 void cvm_snp_tcb_str(const struct cvm_snp_tcb *t, char *out, size_t size)
 {
 	if (t->has_fmc)
-		snprintf(out, size, "fmc=%u bl=%u tee=%u snp=%u ucode=%u", t->fmc, t->bl, t->tee, t->snp,
-			 t->ucode);
+		snprintf(out, size, "fmc=%u bl=%u tee=%u snp=%u ucode=%u", t->fmc, t->bl, t->tee, t->snp, t->ucode);
 	else
 		snprintf(out, size, "bl=%u tee=%u snp=%u ucode=%u", t->bl, t->tee, t->snp, t->ucode);
 }
@@ -128,11 +128,11 @@ static bool tcb_cmp(const struct cvm_snp_tcb *a, const struct cvm_snp_tcb *b, bo
 		uint8_t x, y;
 		bool use;
 	} c[] = {
-		{ "fmc", a->fmc, b->fmc, a->has_fmc && b->has_fmc },
-		{ "bl", a->bl, b->bl, true },
-		{ "tee", a->tee, b->tee, true },
-		{ "snp", a->snp, b->snp, true },
-		{ "ucode", a->ucode, b->ucode, true },
+	    {"fmc", a->fmc, b->fmc, a->has_fmc && b->has_fmc},
+	    {"bl", a->bl, b->bl, true},
+	    {"tee", a->tee, b->tee, true},
+	    {"snp", a->snp, b->snp, true},
+	    {"ucode", a->ucode, b->ucode, true},
 	};
 
 	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
@@ -192,8 +192,8 @@ int cvm_snp_report_parse(const uint8_t *buf, size_t len, struct cvm_snp_report *
 	unsigned layout;
 
 	if (len != CVM_SNP_REPORT_SIZE)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "SNP report must be %u bytes (got %zu)", CVM_SNP_REPORT_SIZE, len);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "SNP report must be %u bytes (got %zu)",
+		                   CVM_SNP_REPORT_SIZE, len);
 	memset(r, 0, sizeof(*r));
 	r->raw = buf;
 	r->version = le32(buf + 0x000);
@@ -269,7 +269,7 @@ bool cvm_snp_report_lint(const struct cvm_snp_report *r, char *why, size_t size)
 	}
 	if (!(r->policy & CVM_SNP_POL_RESERVED1) || (r->policy & CVM_SNP_POL_MBZ)) {
 		snprintf(why, size, "POLICY 0x%llx: bit 17 must be 1 and bits 63:26 zero",
-			 (unsigned long long)r->policy);
+		         (unsigned long long)r->policy);
 		return false;
 	}
 	if (r->signer_info >> 5) {
@@ -288,8 +288,8 @@ bool cvm_snp_report_lint(const struct cvm_snp_report *r, char *why, size_t size)
 	const struct {
 		size_t lo, hi;
 	} mbz[] = {
-		{ 0x04C, 0x050 }, { rsv_lo, 0x1A0 }, { 0x1EB, 0x1EC }, { 0x1EF, 0x1F0 },
-		{ tail_lo, 0x2A0 }, { 0x330, CVM_SNP_REPORT_SIZE },
+	    {0x04C, 0x050}, {rsv_lo, 0x1A0},  {0x1EB, 0x1EC},
+	    {0x1EF, 0x1F0}, {tail_lo, 0x2A0}, {0x330, CVM_SNP_REPORT_SIZE},
 	};
 	for (size_t i = 0; i < sizeof(mbz) / sizeof(mbz[0]); i++) {
 		if (!all_zero(b + mbz[i].lo, mbz[i].hi - mbz[i].lo)) {
@@ -309,21 +309,21 @@ static const struct {
 	enum cvm_snp_cert_kind kind;
 	uint8_t guid[16];
 } cert_guids[] = {
-	{ CVM_SNP_CERT_VCEK, { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8,
-			       0xac, 0xcd } },
-	{ CVM_SNP_CERT_VLEK, { 0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e, 0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0,
-			       0xb8, 0xa1 } },
-	{ CVM_SNP_CERT_ASK, { 0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4, 0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27,
-			      0xc7, 0x82 } },
-	{ CVM_SNP_CERT_ARK, { 0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52, 0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c,
-			      0xd0, 0xae } },
+    {CVM_SNP_CERT_VCEK,
+     {0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd}},
+    {CVM_SNP_CERT_VLEK,
+     {0xa8, 0x07, 0x4b, 0xc2, 0xa2, 0x5a, 0x48, 0x3e, 0xaa, 0xe6, 0x39, 0xc0, 0x45, 0xa0, 0xb8, 0xa1}},
+    {CVM_SNP_CERT_ASK,
+     {0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4, 0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82}},
+    {CVM_SNP_CERT_ARK,
+     {0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52, 0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae}},
 };
 
 static enum cvm_snp_cert_kind guid_kind(const uint8_t *g)
 {
 	for (size_t i = 0; i < sizeof(cert_guids) / sizeof(cert_guids[0]); i++) {
 		const uint8_t *e = cert_guids[i].guid;
-		uint8_t mixed[16] = { e[3], e[2], e[1], e[0], e[5], e[4], e[7], e[6] };
+		uint8_t mixed[16] = {e[3], e[2], e[1], e[0], e[5], e[4], e[7], e[6]};
 		memcpy(mixed + 8, e + 8, 8);
 		if (memcmp(g, e, 16) == 0 || memcmp(g, mixed, 16) == 0)
 			return cert_guids[i].kind;
@@ -331,30 +331,28 @@ static enum cvm_snp_cert_kind guid_kind(const uint8_t *g)
 	return CVM_SNP_CERT_UNKNOWN;
 }
 
-int cvm_snp_cert_table_parse(const uint8_t *buf, size_t len, struct cvm_snp_cert_entry *out, size_t *n,
-			     cvm_err *err)
+int cvm_snp_cert_table_parse(const uint8_t *buf, size_t len, struct cvm_snp_cert_entry *out, size_t *n, cvm_err *err)
 {
 	size_t count = 0;
 
 	for (size_t pos = 0;; pos += 24) {
 		if (pos > len || len - pos < 24)
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "SNP cert table: no terminating all-zero entry");
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "SNP cert table: no terminating all-zero entry");
 		const uint8_t *e = buf + pos;
 		if (all_zero(e, 24))
 			break;
 		uint32_t off = le32(e + 16), elen = le32(e + 20);
 		if (off > len || elen > len - off || elen == 0)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "SNP cert table entry %zu: offset %u length %u outside the %zu-byte table",
-					   count, off, elen, len);
+			                   "SNP cert table entry %zu: offset %u length %u outside the %zu-byte table",
+			                   count, off, elen, len);
 		if (off < pos + 24)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "SNP cert table entry %zu: data at offset %u overlaps the entries", count,
-					   off);
+			                   "SNP cert table entry %zu: data at offset %u overlaps the entries", count,
+			                   off);
 		if (count == CVM_SNP_CERT_TABLE_MAX)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "SNP cert table: more than %d entries",
-					   CVM_SNP_CERT_TABLE_MAX);
+			                   CVM_SNP_CERT_TABLE_MAX);
 		out[count].kind = guid_kind(e);
 		out[count].der = buf + off;
 		out[count].len = elen;

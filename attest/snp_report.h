@@ -142,7 +142,6 @@ struct cvm_snp_cert_entry {
 /* Parse @len bytes of cert table. Entries with an unknown GUID are kept as
  * CVM_SNP_CERT_UNKNOWN. Bad offsets, a missing terminator or too many
  * entries fail with CVM_EXIT_BADINPUT. */
-int cvm_snp_cert_table_parse(const uint8_t *buf, size_t len, struct cvm_snp_cert_entry *out, size_t *n,
-			     cvm_err *err);
+int cvm_snp_cert_table_parse(const uint8_t *buf, size_t len, struct cvm_snp_cert_entry *out, size_t *n, cvm_err *err);
 
 #endif

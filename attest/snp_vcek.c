@@ -59,8 +59,8 @@ static int ext_ia5(X509 *x, const char *oid, char *out, size_t outsize, char *wh
 		return 0;
 	p = ASN1_STRING_get0_data(v);
 	s = d2i_ASN1_IA5STRING(NULL, &p, ASN1_STRING_length(v));
-	if (s && p == ASN1_STRING_get0_data(v) + ASN1_STRING_length(v) &&
-	    (size_t)ASN1_STRING_length(s) < outsize && !memchr(ASN1_STRING_get0_data(s), 0, (size_t)ASN1_STRING_length(s))) {
+	if (s && p == ASN1_STRING_get0_data(v) + ASN1_STRING_length(v) && (size_t)ASN1_STRING_length(s) < outsize &&
+	    !memchr(ASN1_STRING_get0_data(s), 0, (size_t)ASN1_STRING_length(s))) {
 		memcpy(out, ASN1_STRING_get0_data(s), (size_t)ASN1_STRING_length(s));
 		out[ASN1_STRING_length(s)] = '\0';
 		rc = 1;
@@ -77,11 +77,11 @@ int cvm_snp_vcek_parse(X509 *x, struct cvm_snp_vcek *out, char *why, size_t size
 		const char *oid;
 		size_t off;
 	} spls[] = {
-		{ "1.3.6.1.4.1.3704.1.3.1", offsetof(struct cvm_snp_vcek, bl) },
-		{ "1.3.6.1.4.1.3704.1.3.2", offsetof(struct cvm_snp_vcek, tee) },
-		{ "1.3.6.1.4.1.3704.1.3.3", offsetof(struct cvm_snp_vcek, snp) },
-		{ "1.3.6.1.4.1.3704.1.3.8", offsetof(struct cvm_snp_vcek, ucode) },
-		{ "1.3.6.1.4.1.3704.1.3.9", offsetof(struct cvm_snp_vcek, fmc) },
+	    {"1.3.6.1.4.1.3704.1.3.1", offsetof(struct cvm_snp_vcek, bl)},
+	    {"1.3.6.1.4.1.3704.1.3.2", offsetof(struct cvm_snp_vcek, tee)},
+	    {"1.3.6.1.4.1.3704.1.3.3", offsetof(struct cvm_snp_vcek, snp)},
+	    {"1.3.6.1.4.1.3704.1.3.8", offsetof(struct cvm_snp_vcek, ucode)},
+	    {"1.3.6.1.4.1.3704.1.3.9", offsetof(struct cvm_snp_vcek, fmc)},
 	};
 	char cn[64];
 	long n;

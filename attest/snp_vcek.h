@@ -13,13 +13,13 @@
 #include "snp_report.h"
 
 struct cvm_snp_vcek {
-	bool is_vlek;           /* subject CN "SEV-VLEK" (else "SEV-VCEK") */
-	long struct_version;    /* -1 if absent */
-	char product_name[32];  /* "Milan-B0", "Turin", "" if absent */
+	bool is_vlek;          /* subject CN "SEV-VLEK" (else "SEV-VCEK") */
+	long struct_version;   /* -1 if absent */
+	char product_name[32]; /* "Milan-B0", "Turin", "" if absent */
 	enum cvm_snp_product product;
 	/* SPL components, -1 if the extension is absent */
 	int bl, tee, snp, ucode, fmc;
-	size_t hwid_len;        /* 0 if absent; 64, or 8 on Turin */
+	size_t hwid_len; /* 0 if absent; 64, or 8 on Turin */
 	uint8_t hwid[64];
 	bool has_csp_id;
 	char csp_id[64];

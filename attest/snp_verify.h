@@ -27,8 +27,8 @@
 struct cvm_snp_input {
 	const uint8_t *report; /* exactly CVM_SNP_REPORT_SIZE bytes */
 	size_t report_len;
-	STACK_OF(X509) *certs; /* every certificate the caller has, any order; may be NULL */
-	const uint8_t *nonce;  /* NULL: no nonce was given */
+	STACK_OF(X509) * certs; /* every certificate the caller has, any order; may be NULL */
+	const uint8_t *nonce;   /* NULL: no nonce was given */
 	size_t nonce_len;
 	const struct cvm_policy *policy; /* never NULL (use cvm_policy_default()) */
 };
@@ -41,13 +41,13 @@ int cvm_snp_verify(struct cvm_snp_ctx *c, const struct cvm_snp_input *in, struct
 /* Split an SNP_GET_EXT_REPORT output (report, then the cert table) and
  * append the table's certificates to @certs. A plain 1184-byte report adds
  * nothing. */
-int cvm_snp_split_extended(const uint8_t *buf, size_t len, STACK_OF(X509) *certs, cvm_err *err);
+int cvm_snp_split_extended(const uint8_t *buf, size_t len, STACK_OF(X509) * certs, cvm_err *err);
 
 /* ECDSA P-384 over SHA-384(report[0:0x2A0]) with little-endian R and S. */
 int cvm_snp_signature_ok(EVP_PKEY *key, const uint8_t *report);
 
 /* The policy checks (pure): @product selects the TCB layout. */
-void cvm_snp_policy_eval(const struct cvm_snp_report *r, enum cvm_snp_product product,
-			 const struct cvm_snp_input *in, struct cvm_verdict *v);
+void cvm_snp_policy_eval(const struct cvm_snp_report *r, enum cvm_snp_product product, const struct cvm_snp_input *in,
+                         struct cvm_verdict *v);
 
 #endif

@@ -20,7 +20,7 @@ static json_object *hex_json(const uint8_t *b, size_t n)
 }
 
 static void add_claims(json_object *claims, const TPMS_ATTEST *a, const TPMT_SIGNATURE *sig,
-		       const struct cvm_tpm_pcrs *pcrs, EVP_PKEY *ak)
+		       const struct cvm_tpm_pcrs *pcrs, EVP_PKEY *ak, const char *ak_sha256)
 {
 	json_object *t = json_object_new_object();
 	json_object *banks = json_object_new_object();
@@ -50,7 +50,9 @@ static void add_claims(json_object *claims, const TPMS_ATTEST *a, const TPMT_SIG
 		json_object_object_add(b, idx, hex_json(pcrs->v[i].value, pcrs->v[i].size));
 	}
 	json_object_object_add(t, "pcrs", banks);
-	if (cvm_tpm_ak_fingerprint(ak, fp) == 0)
+	if (ak_sha256)
+		json_object_object_add(t, "ak_sha256", json_object_new_string(ak_sha256));
+	else if (cvm_tpm_ak_fingerprint(ak, fp) == 0)
 		json_object_object_add(t, "ak_sha256", json_object_new_string(fp));
 	json_object_object_add(claims, "tpm", t);
 }
@@ -164,7 +166,7 @@ int cvm_tpm_quote_verify(const struct cvm_tpm_quote_in *in, struct cvm_verdict *
 		cvm_verdict_add(v, "tpm.type", CVM_CHECK_PASS, "TPM_ST_ATTEST_QUOTE");
 		check_pcrs(pcrs, &a, sig_hash(&sig), v);
 	}
-	add_claims(v->claims, &a, &sig, pcrs, in->ak);
+	add_claims(v->claims, &a, &sig, pcrs, in->ak, in->ak_sha256);
 	if (attest_out)
 		*attest_out = a;
 	if (pcrs_out)

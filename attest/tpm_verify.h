@@ -26,6 +26,10 @@ struct cvm_tpm_quote_in {
 	size_t pcr_file_len;
 	enum cvm_tpm_pcrs_format pcr_format;
 	EVP_PKEY *ak;
+	/* The AK's fingerprint (cvm_tpm_ak_fingerprint) if the caller has it:
+	 * encoding a key through OpenSSL 3's encoders costs more than the
+	 * whole quote check, so verifiers of many quotes compute it once. */
+	const char *ak_sha256;
 	/* extraData must equal this exactly; NULL means "no nonce": the quote
 	 * must then carry none (tpm2_checkquote without -q). */
 	const uint8_t *nonce;

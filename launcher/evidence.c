@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,7 +136,12 @@ static int append_and_extend(const struct cvm_hostcfg *cfg, const struct ev_path
 	if (load_log(p, &text, &len, &log, err) < 0 || cvm_tpmdev_read(tpm, cfg->tpm_pcr, pcr, err) < 0)
 		goto out;
 	cvm_evlog_replay(&log, cfg->tpm_pcr, replay);
-	if (memcmp(pcr, replay, 32) != 0) {
+	/* Entries for another PCR (tpm_pcr changed since the log began) could
+	 * never replay in one bundle: treat them like a reset. */
+	bool other_pcr = false;
+	for (size_t i = 0; i < log.n; i++)
+		other_pcr |= log.e[i].pcr != cfg->tpm_pcr;
+	if (memcmp(pcr, replay, 32) != 0 || other_pcr) {
 		if (memcmp(pcr, zero, 32) != 0 || log.n == 0) {
 			cvm_hex_encode(pcr, 32, hex);
 			cvm_err_set(err, CVM_EXIT_FAILURE, 0,
@@ -144,7 +150,8 @@ static int append_and_extend(const struct cvm_hostcfg *cfg, const struct ev_path
 				    cfg->tpm_pcr, hex, p->log);
 			goto out;
 		}
-		/* PCR reset since the log began (host reboot): new log. */
+		/* PCR reset since the log began (host reboot), or a new
+		 * launch PCR that is still zero: new log. */
 		if (archive_log(p, err) < 0)
 			goto out;
 		text[0] = '\0';
@@ -366,4 +373,18 @@ int cvm_evidence_bundle(const struct cvm_hostcfg *cfg, const char *tenant, const
 			const char *out_path, cvm_err *err)
 {
 	return cvm_evidence_bundle_guest(cfg, tenant, nonce, nonce_len, NULL, out_path, err);
+}
+
+int cvm_evidence_ak_fingerprint(const struct cvm_hostcfg *cfg, char out[65], cvm_err *err)
+{
+	cvm_autotpmdev struct cvm_tpmdev *tpm = NULL;
+	cvm_autofree char *pem = NULL;
+	cvm_auto_evp_pkey EVP_PKEY *key = NULL;
+
+	if (cvm_tpmdev_open(cfg->tpm_tcti, &tpm, err) < 0)
+		return CVM_EVIDENCE_NO_TPM;
+	if (cvm_tpmdev_ak_pem(tpm, cfg->tpm_ak, &pem, err) < 0 ||
+	    cvm_tpm_ak_load((const uint8_t *)pem, strlen(pem), &key, err) < 0 || cvm_tpm_ak_fingerprint(key, out) < 0)
+		return cvm_err_prefix(err, "AK fingerprint: ");
+	return 0;
 }

@@ -53,4 +53,9 @@ int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant,
 			      size_t nonce_len, const struct cvm_evidence_guest *guest, const char *out_path,
 			      cvm_err *err);
 
+/* The SHA-256 fingerprint (hex) of the AK the host config selects, as
+ * policies pin it in "tpm": {"trusted_ak_sha256": [...]}. No TPM:
+ * CVM_EVIDENCE_NO_TPM. */
+int cvm_evidence_ak_fingerprint(const struct cvm_hostcfg *cfg, char out[65], cvm_err *err);
+
 #endif

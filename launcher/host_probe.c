@@ -17,6 +17,8 @@
 #include "cvm_fileio.h"
 #include "kvm_probe.h"
 #include "launch_prepare.h"
+#include "sev_probe.h"
+#include "sev_qemu.h"
 
 static json_object *section(bool available, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -62,9 +64,17 @@ static json_object *probe_emulator(const struct cvm_hostcfg *cfg)
 		return section(false, "%s", err.msg);
 	if (cvm_sha256_file_hex(path, sha, &err) < 0)
 		return section(false, "%s", err.msg);
-	o = section(true, "%s", path);
+	struct cvm_qemu_caps caps;
+	char cache[4096];
+	snprintf(cache, sizeof(cache), "%s/cache", cfg->state_dir);
+	if (cvm_mkdir_p(cache, 0700, &err) < 0 || cvm_qemu_probe(path, cache, &caps, &err) < 0)
+		return section(false, "%s: %s", path, err.msg);
+	o = section(true, "%s (QEMU %u.%u.%u): sev-guest %s, sev-snp-guest %s, tdx-guest %s", path, caps.major,
+		    caps.minor, caps.micro, caps.sev_guest ? "yes" : "no", caps.sev_snp_guest ? "yes" : "no (needs 9.1)",
+		    caps.tdx_guest ? "yes" : "no (needs 10.1)");
 	json_object_object_add(o, "path", json_object_new_string(path));
 	json_object_object_add(o, "sha256", json_object_new_string(sha));
+	cvm_qemu_caps_to_json(&caps, o);
 	return o;
 }
 
@@ -126,12 +136,31 @@ static json_object *probe_tpm(const struct cvm_hostcfg *cfg)
 	return section(false, "no /dev/tpmrm0 and no tpm_tcti in the host config");
 }
 
+static json_object *cap(const struct cvm_sev_cap *c, const char *what)
+{
+	return section(c->ok, "%s%s%s", c->ok ? what : "", c->ok && c->reason[0] ? ": " : "", c->reason);
+}
+
+/* Memory encryption on this host (sev/ reads sysfs, CPUID and KVM_CAP_VM_TYPES
+ * under host_root); whether the emulator has the objects is in "emulator". */
+static void add_confidential(json_object *o, const struct cvm_hostcfg *cfg)
+{
+	struct cvm_sev_host h;
+
+	cvm_sev_host_probe(cfg->host_root, &h);
+	json_object_object_add(o, "sev", cap(&h.sev, "AMD SEV"));
+	json_object_object_add(o, "sev_es", cap(&h.sev_es, "AMD SEV-ES"));
+	json_object_object_add(o, "sev_snp", cap(&h.sev_snp, "AMD SEV-SNP"));
+	json_object_object_add(o, "tdx", cap(&h.tdx, "Intel TDX"));
+}
+
 struct json_object *cvm_host_probe(const struct cvm_hostcfg *cfg, int kvm_timeout_ms)
 {
 	json_object *o = json_object_new_object();
 
 	json_object_object_add(o, "kvm", probe_kvm(cfg, kvm_timeout_ms));
 	json_object_object_add(o, "emulator", probe_emulator(cfg));
+	add_confidential(o, cfg);
 	json_object_object_add(o, "selinux", probe_selinux());
 	json_object_object_add(o, "seccomp", probe_seccomp());
 	json_object_object_add(o, "landlock", probe_landlock());

@@ -143,7 +143,8 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 	struct cvm_prepared *p = l->p;
 	struct cvm_qemu_inputs qi = {
 		.spec = &p->spec, .emulator = p->emulator, .run_dir = l->st.run_dir, .accel = p->accel,
-		.disk_fds = p->disk_fds, .tap_fd = p->tap_fd,
+		.disk_fds = p->disk_fds, .tap_fd = p->tap_fd, .machine_extra = p->machine_props,
+		.extra = &p->conf_args, .cpu_model = cvm_conf_cpu_model(&p->conf),
 	};
 	int keep[CVM_SPEC_MAX_DISKS + 1];
 	size_t n_keep = 0;
@@ -242,7 +243,7 @@ static int launch_supervise(struct launch *l, cvm_err *err)
 {
 	FILE *out = l->o->out;
 	struct cvm_supervisor sup = { .log = out, .on_stop = mark_stopping, .opaque = l };
-	struct cvm_record_layers layers = { 0 };
+	struct cvm_record_layers layers = { .confidential = json_object_new_object() };
 	sigset_t old;
 	int rc;
 
@@ -252,6 +253,10 @@ static int launch_supervise(struct launch *l, cvm_err *err)
 	if (claim(l, err) < 0 || start_guest(l, &sup, err) < 0)
 		goto fail;
 	l->st.status = CVM_TENANT_RUNNING;
+	cvm_conf_to_json(&l->p->conf, layers.confidential);
+	if (l->p->expected_measurement[0])
+		json_object_object_add(layers.confidential, "expected_measurement",
+				       json_object_new_string(l->p->expected_measurement));
 	if (cvm_state_save(l->cfg, &l->st, err) < 0 ||
 	    cvm_record_write(l->cfg, l->p, &l->st, &l->argv, &layers, l->record_path, sizeof(l->record_path), err) < 0)
 		goto fail;
@@ -270,6 +275,7 @@ static int launch_supervise(struct launch *l, cvm_err *err)
 	close(sup.sigfd);
 	return rc;
 fail:
+	cvm_record_layers_free(&layers);
 	if (sup.guest > 0 && !cvm_supervise_guest_gone(&sup)) {
 		kill(sup.guest, SIGKILL);
 		waitpid(sup.guest, NULL, 0);

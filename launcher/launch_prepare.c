@@ -93,8 +93,31 @@ static int resolve_accel(struct cvm_prepared *p, const struct cvm_hostcfg *cfg, 
 	return 0;
 }
 
+/* Memory encryption: the host and the emulator must have what the spec asks
+ * (refused with exit 2 naming what is missing), and it needs KVM. */
+static int prepare_confidential(struct cvm_prepared *p, const struct cvm_hostcfg *cfg, cvm_err *err)
+{
+	char cache[PATH_MAX];
+	const struct cvm_spec *s = &p->spec;
+
+	if (s->conf.type == CVM_CONF_NONE)
+		return 0;
+	snprintf(cache, sizeof(cache), "%s/cache", cfg->state_dir);
+	if (cvm_mkdir_p(cache, 0700, err) < 0)
+		return -1;
+	if (cvm_conf_prepare(&s->conf, cfg->host_root, p->emulator, cache, s->memory_mib, &p->conf, &p->conf_args,
+			     p->machine_props, sizeof(p->machine_props), err) < 0)
+		return -1;
+	if (p->accel != CVM_ACCEL_KVM)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "confidential.type %s needs KVM, which is not usable: %s",
+				   cvm_conf_type_name(s->conf.type), p->kvm.detail);
+	return cvm_conf_expected_measurement(&p->conf, s->firmware, s->kernel, s->initrd, s->cmdline, s->vcpus,
+					     p->expected_measurement, sizeof(p->expected_measurement), err);
+}
+
 void cvm_prepared_close(struct cvm_prepared *p)
 {
+	cvm_argv_free(&p->conf_args);
 	for (size_t i = 0; i < CVM_SPEC_MAX_DISKS; i++) {
 		if (p->disk_fds[i] >= 0)
 			close(p->disk_fds[i]);
@@ -121,7 +144,8 @@ int cvm_prepare(const struct cvm_hostcfg *cfg, const char *spec_path, int kvm_ti
 	    check_boot_file("initrd", p->spec.initrd, err) < 0 ||
 	    check_boot_file("firmware", p->spec.firmware, err) < 0)
 		return -1;
-	if (resolve_accel(p, cfg, kvm_timeout_ms, err) < 0)
+	p->conf = p->spec.conf;
+	if (resolve_accel(p, cfg, kvm_timeout_ms, err) < 0 || prepare_confidential(p, cfg, err) < 0)
 		goto fail;
 	if (open_disks(p, err) < 0)
 		goto fail;

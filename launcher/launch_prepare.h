@@ -9,6 +9,7 @@
 #include "cvm_err.h"
 #include "hostcfg.h"
 #include "kvm_probe.h"
+#include "cvm_argv.h"
 #include "spec.h"
 
 struct cvm_prepared {
@@ -20,6 +21,11 @@ struct cvm_prepared {
 	struct cvm_kvm_probe kvm;
 	int disk_fds[CVM_SPEC_MAX_DISKS]; /* opened by the launcher, -1 when unused */
 	int tap_fd;
+	/* confidential guests (sev/): resolved spec, QEMU objects, -machine extras */
+	struct cvm_conf_spec conf;
+	struct cvm_argv conf_args;
+	char machine_props[256];
+	char expected_measurement[97]; /* hex, "" when none is computed */
 };
 
 /* Load and check the spec, resolve the emulator and accelerator, open the

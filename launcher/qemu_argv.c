@@ -26,7 +26,7 @@ int cvm_qemu_argv(const struct cvm_qemu_inputs *in, struct cvm_argv *out, cvm_er
 	PUSH("-machine");
 	PUSHF("q35,accel=%s%s", kvm ? "kvm" : "tcg", in->machine_extra ? in->machine_extra : "");
 	PUSH("-cpu");
-	PUSH(kvm ? "host" : "max");
+	PUSH(in->cpu_model ? in->cpu_model : kvm ? "host" : "max");
 	PUSH("-smp");
 	PUSHF("%u", s->vcpus);
 	PUSH("-m");

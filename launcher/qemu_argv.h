@@ -15,6 +15,7 @@ struct cvm_qemu_inputs {
 	int tap_fd;                 /* open tap fd for network tap, else -1 */
 	const char *machine_extra;  /* extra -machine properties (",confidential-guest-support=...") */
 	const struct cvm_argv *extra; /* extra args appended (confidential objects), may be NULL */
+	const char *cpu_model;      /* overrides host/max (confidential vCPU type), may be NULL */
 };
 
 int cvm_qemu_argv(const struct cvm_qemu_inputs *in, struct cvm_argv *out, cvm_err *err);

@@ -30,6 +30,14 @@ static json_object *take_or(json_object **o, const char *key, const char *val)
 	return r;
 }
 
+void cvm_record_layers_free(struct cvm_record_layers *l)
+{
+	json_object_put(l->selinux);
+	json_object_put(l->sandbox);
+	json_object_put(l->confidential);
+	l->selinux = l->sandbox = l->confidential = NULL;
+}
+
 int cvm_record_write(const struct cvm_hostcfg *cfg, const struct cvm_prepared *p,
 		     const struct cvm_tenant_state *st, const struct cvm_argv *argv,
 		     struct cvm_record_layers *layers, char *path_out, size_t path_len, cvm_err *err)

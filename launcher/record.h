@@ -25,6 +25,9 @@ struct cvm_record_layers {
 	struct json_object *confidential; /* owned; NULL = {"type":"none"} */
 };
 
+/* Free whatever cvm_record_write did not take (it takes all three). */
+void cvm_record_layers_free(struct cvm_record_layers *l);
+
 int cvm_record_write(const struct cvm_hostcfg *cfg, const struct cvm_prepared *p,
 		     const struct cvm_tenant_state *st, const struct cvm_argv *argv,
 		     struct cvm_record_layers *layers, char *path_out, size_t path_len, cvm_err *err);

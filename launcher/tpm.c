@@ -259,7 +259,8 @@ int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, co
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "nonce of %zu bytes (at most %zu)", nonce_len,
 				   sizeof(qd.buffer));
 	qd.size = (UINT16)nonce_len;
-	memcpy(qd.buffer, nonce, nonce_len);
+	if (nonce_len)
+		memcpy(qd.buffer, nonce, nonce_len);
 	out->pcrs = calloc(1, sizeof(*out->pcrs));
 	if (!out->pcrs)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
@@ -283,5 +284,26 @@ out:
 		Esys_TR_Close(t->esys, &ak); /* only our handle on the persistent key */
 	if (rc < 0)
 		cvm_tpmdev_quote_free(out);
+	return rc;
+}
+
+int cvm_tpmdev_ak_pem(struct cvm_tpmdev *t, const char *ak_spec, char **pem, cvm_err *err)
+{
+	cvm_auto_evp_pkey EVP_PKEY *key = NULL;
+	TPM2B_PUBLIC pub;
+	ESYS_TR ak = ESYS_TR_NONE;
+	bool flush = false;
+	int rc = -1;
+
+	if (ak_load(t, ak_spec, &ak, &flush, &pub, err) < 0)
+		return -1;
+	if (cvm_tpm_public_to_pkey(&pub.publicArea, &key, err) == 0) {
+		*pem = cvm_tpm_pkey_pem(key);
+		rc = *pem ? 0 : cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
+	}
+	if (flush)
+		Esys_FlushContext(t->esys, ak);
+	else
+		Esys_TR_Close(t->esys, &ak);
 	return rc;
 }

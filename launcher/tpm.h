@@ -57,4 +57,8 @@ void cvm_tpmdev_quote_free(struct cvm_tpmdev_quote *q);
 int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, const uint8_t *nonce,
 		     size_t nonce_len, struct cvm_tpmdev_quote *out, cvm_err *err);
 
+/* The AK's public key as PEM (malloc'd in *pem) without quoting: what a
+ * verifier pins (e.g. the demo writing its policy). */
+int cvm_tpmdev_ak_pem(struct cvm_tpmdev *t, const char *ak_spec, char **pem, cvm_err *err);
+
 #endif

@@ -41,18 +41,20 @@ int cvm_av_common_option(struct cvm_av_common *c, int opt, const char *arg, cvm_
 		free(c->nonce);
 		c->nonce = NULL;
 		if (cvm_hex_decode_alloc(arg, &c->nonce, &c->nonce_len) < 0 || c->nonce_len == 0)
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "--nonce must be a non-empty even-length hex string");
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
+			                   "--nonce must be a non-empty even-length hex string");
 		return 1;
 	case CVM_AV_OPT_AT_TIME:
 		if (cvm_attest_parse_time(arg, &c->at_time) < 0)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "--at-time %s: expected ISO 8601 like 2025-01-31 or 2025-01-31T12:00:00Z", arg);
+			                   "--at-time %s: expected ISO 8601 like 2025-01-31 or 2025-01-31T12:00:00Z",
+			                   arg);
 		c->have_time = true;
 		return 1;
 	case CVM_AV_OPT_TRUST_ROOT:
 		if (c->n_trust_roots == CVM_AV_MAX_TRUST_ROOTS)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "at most %d --trust-root options",
-					   CVM_AV_MAX_TRUST_ROOTS);
+			                   CVM_AV_MAX_TRUST_ROOTS);
 		c->trust_roots[c->n_trust_roots++] = arg;
 		return 1;
 	default:
@@ -70,7 +72,7 @@ int cvm_av_common_finish(struct cvm_av_common *c, cvm_err *err)
 	return 0;
 }
 
-int cvm_av_load_trust_roots(const struct cvm_av_common *c, STACK_OF(X509) *out, cvm_err *err)
+int cvm_av_load_trust_roots(const struct cvm_av_common *c, STACK_OF(X509) * out, cvm_err *err)
 {
 	for (size_t i = 0; i < c->n_trust_roots; i++)
 		if (cvm_x509_load_file(c->trust_roots[i], out, err) < 0)

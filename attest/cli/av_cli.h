@@ -51,6 +51,7 @@ enum {
 	CVM_AV_OPT_PRIVATE = 0x1100, /* subcommands number their own options from here */
 };
 
+/* clang-format off */
 #define CVM_AV_COMMON_LONGOPTS                                              \
 	{ "json", no_argument, NULL, CVM_AV_OPT_JSON },                     \
 	{ "policy", required_argument, NULL, CVM_AV_OPT_POLICY },           \
@@ -69,6 +70,7 @@ enum {
 	"  --json              print the verdict as JSON\n"                                       \
 	"  --help, --version\n"                                                                   \
 	"Exit status: 0 accepted, 1 rejected, 2 bad input or usage.\n"
+/* clang-format on */
 
 #define CVM_AV_MAX_TRUST_ROOTS 16
 
@@ -93,7 +95,7 @@ int cvm_av_common_option(struct cvm_av_common *c, int opt, const char *arg, cvm_
  * settle the verification time. */
 int cvm_av_common_finish(struct cvm_av_common *c, cvm_err *err);
 /* Load every --trust-root certificate into @out. */
-int cvm_av_load_trust_roots(const struct cvm_av_common *c, STACK_OF(X509) *out, cvm_err *err);
+int cvm_av_load_trust_roots(const struct cvm_av_common *c, STACK_OF(X509) * out, cvm_err *err);
 
 /* "attest-verify CMD: message" plus a --help hint on stderr; returns 2. */
 int cvm_av_usage(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -124,7 +124,19 @@ static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 		.snp_verify = snp_hook,
 		.snp_ctx = a,
 	};
-	return cvm_bundle_verify(&in, v, err);
+	if (cvm_bundle_verify(&in, v, err) < 0)
+		return -1;
+	/* With a report inside, the SNP verifier checks the policy's type. */
+	const char *want = a->common.policy->confidential_type;
+	if (want && !b.snp_report.data) {
+		if (strcmp(want, "none") == 0)
+			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_PASS,
+					"policy requires no confidential-computing evidence");
+		else
+			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_FAIL,
+					"policy requires %s evidence; the bundle carries no guest report", want);
+	}
+	return 0;
 }
 
 static int run(int argc, char **argv)

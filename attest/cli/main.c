@@ -24,12 +24,12 @@ static const struct cvm_av_command *const commands[] = {
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: attest-verify COMMAND [OPTIONS] EVIDENCE...\n"
-		     "Verify attestation evidence offline against pinned roots and a policy.\n\nCommands:\n");
+	             "Verify attestation evidence offline against pinned roots and a policy.\n\nCommands:\n");
 	for (size_t i = 0; commands[i]; i++)
 		fprintf(out, "  %-8s %s\n", commands[i]->name, commands[i]->summary);
 	fprintf(out, "\nRun 'attest-verify COMMAND --help' for a command's options.\n"
-		     "Exit status: 0 accepted, 1 rejected, 2 bad input or usage.\n"
-		     "See attest-verify(1) and cvm-attest-policy(5).\n");
+	             "Exit status: 0 accepted, 1 rejected, 2 bad input or usage.\n"
+	             "See attest-verify(1) and cvm-attest-policy(5).\n");
 }
 
 int main(int argc, char **argv)

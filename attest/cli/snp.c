@@ -45,14 +45,15 @@ static int add_file(const char **list, size_t *n, const char *path, const char *
 static int parse_args(int argc, char **argv, struct snp_args *a, cvm_err *err)
 {
 	static const struct option opts[] = {
-		CVM_AV_COMMON_LONGOPTS,
-		{ "certs", required_argument, NULL, OPT_CERTS },
-		{ "crl", required_argument, NULL, OPT_CRL },
-		{ NULL, 0, NULL, 0 },
+	    CVM_AV_COMMON_LONGOPTS,
+	    {"certs", required_argument, NULL, OPT_CERTS},
+	    {"crl", required_argument, NULL, OPT_CRL},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt, rc;
 
 	optind = 1;
+	opterr = 0; /* one message, ours */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
 			return -1;
@@ -63,7 +64,8 @@ static int parse_args(int argc, char **argv, struct snp_args *a, cvm_err *err)
 		else if (opt == OPT_CRL)
 			rc = add_file(a->crls, &a->n_crls, optarg, "--crl", err);
 		else
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option");
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option or missing argument: %s",
+			                   argv[optind - 1]);
 		if (rc < 0)
 			return -1;
 	}
@@ -82,8 +84,8 @@ static int parse_args(int argc, char **argv, struct snp_args *a, cvm_err *err)
 }
 
 /* Everything that is read before verifying: a failure here is bad input. */
-static int load_inputs(struct snp_args *a, struct cvm_snp_ctx *ctx, STACK_OF(X509) *certs, uint8_t **report,
-		       size_t *report_len, cvm_err *err)
+static int load_inputs(struct snp_args *a, struct cvm_snp_ctx *ctx, STACK_OF(X509) * certs, uint8_t **report,
+                       size_t *report_len, cvm_err *err)
 {
 	cvm_auto_x509_stack STACK_OF(X509) *roots = sk_X509_new_null();
 
@@ -109,8 +111,8 @@ static int load_inputs(struct snp_args *a, struct cvm_snp_ctx *ctx, STACK_OF(X50
 
 static int run(int argc, char **argv)
 {
-	struct snp_args a = { 0 };
-	cvm_err err = { 0 };
+	struct snp_args a = {0};
+	cvm_err err = {0};
 	cvm_autofree uint8_t *report = NULL;
 	size_t report_len = 0;
 	cvm_auto_x509_stack STACK_OF(X509) *certs = sk_X509_new_null();
@@ -139,12 +141,12 @@ static int run(int argc, char **argv)
 		goto out;
 	}
 	struct cvm_snp_input in = {
-		.report = report,
-		.report_len = CVM_SNP_REPORT_SIZE,
-		.certs = certs,
-		.nonce = a.common.nonce,
-		.nonce_len = a.common.nonce_len,
-		.policy = a.common.policy,
+	    .report = report,
+	    .report_len = CVM_SNP_REPORT_SIZE,
+	    .certs = certs,
+	    .nonce = a.common.nonce,
+	    .nonce_len = a.common.nonce_len,
+	    .policy = a.common.policy,
 	};
 	if (cvm_snp_verify(ctx, &in, &v, &err) < 0) {
 		rc = cvm_av_error("snp", &err);
@@ -158,7 +160,7 @@ out:
 }
 
 const struct cvm_av_command cvm_av_cmd_snp = {
-	.name = "snp",
-	.summary = "AMD SEV-SNP attestation report (+ VCEK/VLEK chain, CRL)",
-	.run = run,
+    .name = "snp",
+    .summary = "AMD SEV-SNP attestation report (+ VCEK/VLEK chain, CRL)",
+    .run = run,
 };

@@ -31,9 +31,15 @@ extern const struct cvm_command cvm_cmd_status;
 extern const struct cvm_command cvm_cmd_stop;
 extern const struct cvm_command cvm_cmd_demo;
 extern const struct cvm_command cvm_cmd_measure;
+extern const struct cvm_command cvm_cmd_evidence;
 
 /* Shared by subcommands: print "usage: cvm-launch <usage>" and the summary. */
 void cvm_cmd_help(const struct cvm_command *cmd, const char *options_help);
+/* Options of the read-only commands: --json and --help, then exactly @npos
+ * positional arguments (at argv[optind]). Returns 0 to go on, 1 when help was
+ * printed, -1 on bad usage (err filled, CVM_EXIT_BADINPUT). */
+int cvm_cmd_parse_json(const struct cvm_command *cmd, int argc, char **argv, int npos, const char *what,
+		       bool *json, cvm_err *err);
 /* True if argv has --help/-h (then help was printed). */
 bool cvm_cmd_wants_help(const struct cvm_command *cmd, int argc, char **argv, const char *options_help);
 

@@ -11,30 +11,14 @@
 
 static int ls_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
 	cvm_autostrv char **names = NULL;
 	cvm_autojson json_object *arr = json_object_new_array();
 	bool json = false;
-	int c;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'h') {
-			cvm_cmd_help(&cvm_cmd_ls, "  --json   machine-readable output\n");
-			return CVM_EXIT_OK;
-		} else
-			{
-			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "ls: bad option (try --help)");
-			return CVM_EXIT_BADINPUT;
-		}
-	}
-	if (optind != argc)
-		{
-			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "ls: unexpected argument '%s'", argv[optind]);
-			return CVM_EXIT_BADINPUT;
-		}
+	rc = cvm_cmd_parse_json(&cvm_cmd_ls, argc, argv, 0, NULL, &json, err);
+	if (rc != 0)
+		return rc < 0 ? CVM_EXIT_BADINPUT : CVM_EXIT_OK;
 	if (cvm_state_list(&ctx->cfg, &names, err) < 0)
 		return err->exit_code;
 	for (char **n = names; *n; n++) {

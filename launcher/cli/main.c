@@ -9,7 +9,7 @@
 
 static const struct cvm_command *const commands[] = {
 	&cvm_cmd_probe, &cvm_cmd_run, &cvm_cmd_ls, &cvm_cmd_status, &cvm_cmd_stop, &cvm_cmd_demo,
-	&cvm_cmd_measure,
+	&cvm_cmd_measure, &cvm_cmd_evidence,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -48,6 +48,34 @@ bool cvm_cmd_wants_help(const struct cvm_command *cmd, int argc, char **argv, co
 	return false;
 }
 
+int cvm_cmd_parse_json(const struct cvm_command *cmd, int argc, char **argv, int npos, const char *what,
+		       bool *json, cvm_err *err)
+{
+	static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
+					      { NULL, 0, NULL, 0 } };
+	int c;
+
+	*json = false;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		if (c == 'j') {
+			*json = true;
+		} else if (c == 'h') {
+			cvm_cmd_help(cmd, "  --json   machine-readable output\n");
+			return 1;
+		} else {
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: bad option '%s' (try --help)", cmd->name,
+					   argv[optind - 1]);
+		}
+	}
+	if (argc - optind != npos) {
+		if (npos == 0)
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: unexpected argument '%s'", cmd->name,
+					   argv[optind]);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: expected exactly one %s", cmd->name, what);
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -61,6 +89,7 @@ int main(int argc, char **argv)
 	const struct cvm_command *cmd = NULL;
 	int c, rc, sub;
 
+	opterr = 0; /* one line per error, printed here: getopt must not print its own */
 	/* '+': stop at the first non-option, which is the subcommand. */
 	while ((c = getopt_long(argc, argv, "+hV", opts, NULL)) != -1) {
 		switch (c) {
@@ -74,7 +103,7 @@ int main(int argc, char **argv)
 			printf("cvm-launch %s\n", CVM_VERSION);
 			return CVM_EXIT_OK;
 		default:
-			usage(stderr);
+			fprintf(stderr, "cvm-launch: bad option '%s' (try --help)\n", argv[optind - 1]);
 			return CVM_EXIT_BADINPUT;
 		}
 	}

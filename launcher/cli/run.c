@@ -25,7 +25,7 @@ static int run_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err)
 			return CVM_EXIT_OK;
 		default:
 			{
-			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "run: bad option (try --help)");
+			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "run: bad option '%s' (try --help)", argv[optind - 1]);
 			return CVM_EXIT_BADINPUT;
 		}
 		}

@@ -11,30 +11,14 @@
 
 static int status_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err)
 {
-	static const struct option opts[] = { { "json", no_argument, NULL, 'j' }, { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
 	struct cvm_tenant_state st;
 	cvm_autojson json_object *o = NULL;
 	bool json = false;
-	int c;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 'h') {
-			cvm_cmd_help(&cvm_cmd_status, "  --json   machine-readable output\n");
-			return CVM_EXIT_OK;
-		} else
-			{
-			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "status: bad option (try --help)");
-			return CVM_EXIT_BADINPUT;
-		}
-	}
-	if (argc - optind != 1)
-		{
-			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "status: expected exactly one tenant NAME");
-			return CVM_EXIT_BADINPUT;
-		}
+	rc = cvm_cmd_parse_json(&cvm_cmd_status, argc, argv, 1, "tenant NAME", &json, err);
+	if (rc != 0)
+		return rc < 0 ? CVM_EXIT_BADINPUT : CVM_EXIT_OK;
 	if (cvm_state_load(&ctx->cfg, argv[optind], &st, err) < 0)
 		return err->exit_code;
 	o = cvm_tenant_json(&st, true);

@@ -31,7 +31,7 @@ static int stop_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err)
 			cvm_cmd_help(&cvm_cmd_stop, options_help);
 			return CVM_EXIT_OK;
 		default:
-			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "stop: bad option (try --help)");
+			cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "stop: bad option '%s' (try --help)", argv[optind - 1]);
 			return CVM_EXIT_BADINPUT;
 		}
 	}

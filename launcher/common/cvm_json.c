@@ -5,6 +5,8 @@
 
 #include <json-c/json.h>
 
+#include "json_dupkey.h"
+
 int cvm_json_parse_object(const char *text, const char *origin, struct json_object **out, cvm_err *err)
 {
 	json_tokener *tok = json_tokener_new();
@@ -34,6 +36,12 @@ int cvm_json_parse_object(const char *text, const char *origin, struct json_obje
 	if (!json_object_is_type(obj, json_type_object)) {
 		json_object_put(obj);
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: must be a JSON object", origin);
+	}
+	char dup[128];
+	if (cvm_json_dupkey(text, dup, sizeof(dup))) {
+		/* json-c keeps the last of two equal keys silently: refuse instead */
+		json_object_put(obj);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s: key \"%s\" appears twice in one object", origin, dup);
 	}
 	*out = obj;
 	return 0;

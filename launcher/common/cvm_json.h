@@ -10,8 +10,9 @@
 
 struct json_object;
 
-/* Parse @text as exactly one JSON object (trailing garbage and non-objects
- * are errors naming @origin and the position). *out is owned by the caller. */
+/* Parse @text as exactly one JSON object (trailing garbage, non-objects and
+ * an object holding one key twice are errors naming @origin and the position
+ * or key). *out is owned by the caller. */
 int cvm_json_parse_object(const char *text, const char *origin, struct json_object **out, cvm_err *err);
 /* An integer (not a double, not a string) within [lo, hi]; -1 otherwise. */
 int cvm_json_int(struct json_object *o, long long lo, long long hi, long long *out);

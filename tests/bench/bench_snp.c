@@ -32,7 +32,7 @@ static double now(void)
 
 struct bench {
 	uint8_t rep[SNP_TS_REPORT_SIZE];
-	STACK_OF(X509) *certs;
+	STACK_OF(X509) * certs;
 	X509 *extra_root; /* test ARK, or NULL for a real AMD chain */
 	EVP_PKEY *leaf_key;
 	time_t at;
@@ -42,8 +42,8 @@ struct bench {
 static int verify_one(struct cvm_snp_ctx *ctx, struct bench *b)
 {
 	struct cvm_verdict v;
-	cvm_err err = { 0 };
-	struct cvm_snp_input in = { b->rep, SNP_TS_REPORT_SIZE, b->certs, NULL, 0, b->pol };
+	cvm_err err = {0};
+	struct cvm_snp_input in = {b->rep, SNP_TS_REPORT_SIZE, b->certs, NULL, 0, b->pol};
 	int ok;
 
 	cvm_verdict_init(&v);
@@ -55,7 +55,7 @@ static int verify_one(struct cvm_snp_ctx *ctx, struct bench *b)
 static struct cvm_snp_ctx *new_ctx(struct bench *b)
 {
 	struct cvm_snp_ctx *ctx = cvm_snp_ctx_new(b->at);
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	if (b->extra_root && cvm_snp_ctx_add_root(ctx, b->extra_root, &err) < 0)
 		abort();
@@ -94,7 +94,7 @@ static int load_vector(struct bench *b, const char *vdir)
 	char p[4096];
 	cvm_autofree uint8_t *buf = NULL;
 	size_t len = 0;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	snprintf(p, sizeof(p), "%s/snp/milan-v2/report.bin", vdir);
 	if (cvm_read_file(p, 4096, &buf, &len, &err) < 0 || len != SNP_TS_REPORT_SIZE)
@@ -116,9 +116,9 @@ int main(int argc, char **argv)
 {
 	double secs = argc > 1 ? atof(argv[1]) : 3.0;
 	const char *vdir = getenv("CVM_VECTORS_DIR");
-	struct bench b = { 0 };
-	struct snp_ts_world w = { 0 };
-	struct snp_ts_chain c = { 0 };
+	struct bench b = {0};
+	struct snp_ts_world w = {0};
+	struct snp_ts_chain c = {0};
 
 	b.certs = sk_X509_new_null();
 	b.pol = cvm_policy_default();

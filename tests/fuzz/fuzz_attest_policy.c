@@ -11,7 +11,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1);
 	struct cvm_policy *p = NULL;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	if (!text)
 		return 0;

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	STACK_OF(X509) *certs = sk_X509_new_null();
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	struct cvm_snp_report r;
 	char why[256];
 
@@ -30,8 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct cvm_policy *pol = cvm_policy_default();
 		struct cvm_snp_ctx *ctx = cvm_snp_ctx_new(1735689600);
 		struct cvm_verdict v;
-		uint8_t nonce[4] = { 1, 2, 3, 4 };
-		struct cvm_snp_input in = { data, CVM_SNP_REPORT_SIZE, certs, nonce, sizeof(nonce), pol };
+		uint8_t nonce[4] = {1, 2, 3, 4};
+		struct cvm_snp_input in = {data, CVM_SNP_REPORT_SIZE, certs, nonce, sizeof(nonce), pol};
 
 		(void)cvm_snp_report_lint(&r, why, sizeof(why));
 		for (int i = 0; i < sk_X509_num(certs); i++)

@@ -17,11 +17,11 @@
 static int put_ext(const char *dir, const uint8_t *rep, const struct snp_ts_chain *c)
 {
 	static const uint8_t guids[3][16] = {
-		{ 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd },
-		{ 0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4, 0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82 },
-		{ 0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52, 0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae },
+	    {0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64, 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd},
+	    {0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4, 0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82},
+	    {0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52, 0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae},
 	};
-	X509 *certs[3] = { c->leaf, c->ask, c->ark };
+	X509 *certs[3] = {c->leaf, c->ask, c->ark};
 	static uint8_t buf[SNP_TS_REPORT_SIZE + 16384];
 	uint8_t *table = buf + SNP_TS_REPORT_SIZE;
 	size_t off = 4 * 24;
@@ -71,12 +71,13 @@ int main(int argc, char **argv)
 	snp_ts_put64(dbg + 0x008, 0xb0000);
 	if (snp_ts_report_sign(rep, w.leaf_key) < 0 || snp_ts_report_sign(dbg, w.leaf_key) < 0)
 		goto out;
-	X509 *chain[2] = { c.ask, c.ark };
+	X509 *chain[2] = {c.ask, c.ark};
 	X509_CRL *ok = snp_ts_crl(c.ark, w.ark_key, NULL, crl_from, crl_to);
 	X509_CRL *revoked = snp_ts_crl(c.ark, w.ark_key, c.ask, crl_from, crl_to);
 #define OUT(name) (snprintf(path, sizeof(path), "%s/%s", dir, name), path)
-	if (!ok || !revoked || snp_ts_write_pem(OUT("ark.pem"), &c.ark, 1) || snp_ts_write_pem(OUT("chain.pem"), chain, 2) ||
-	    snp_ts_write_der(OUT("vcek.der"), c.leaf) || snp_ts_write_file(OUT("report.bin"), rep, sizeof(rep)) ||
+	if (!ok || !revoked || snp_ts_write_pem(OUT("ark.pem"), &c.ark, 1) ||
+	    snp_ts_write_pem(OUT("chain.pem"), chain, 2) || snp_ts_write_der(OUT("vcek.der"), c.leaf) ||
+	    snp_ts_write_file(OUT("report.bin"), rep, sizeof(rep)) ||
 	    snp_ts_write_file(OUT("report_debug.bin"), dbg, sizeof(dbg)) || snp_ts_write_crl(OUT("crl_ok.der"), ok) ||
 	    snp_ts_write_crl(OUT("crl_revoked.der"), revoked) || put_ext(dir, rep, &c))
 		fprintf(stderr, "snp_mkevidence: writing %s failed\n", path);

@@ -70,8 +70,8 @@ void snp_ts_params_default(struct snp_ts_params *p, enum snp_ts_product product)
 static X509_NAME *amd_name(const char *cn)
 {
 	X509_NAME *n = X509_NAME_new();
-	const char *f[][2] = { { "OU", "Engineering" }, { "C", "US" }, { "L", "Santa Clara" }, { "ST", "CA" },
-			       { "O", "Advanced Micro Devices" }, { "CN", cn } };
+	const char *f[][2] = {{"OU", "Engineering"},           {"C", "US"}, {"L", "Santa Clara"}, {"ST", "CA"},
+	                      {"O", "Advanced Micro Devices"}, {"CN", cn}};
 
 	for (size_t i = 0; n && i < sizeof(f) / sizeof(f[0]); i++)
 		if (!X509_NAME_add_entry_by_txt(n, f[i][0], MBSTRING_ASC, (const unsigned char *)f[i][1], -1, -1, 0)) {
@@ -157,15 +157,15 @@ static int add_ext_ia5(X509 *x, const char *oid, const char *s)
 }
 
 static X509 *cert_new(EVP_PKEY *pub, const char *subject_cn, X509 *issuer, const char *issuer_cn, long serial,
-		      const struct snp_ts_params *p)
+                      const struct snp_ts_params *p)
 {
 	X509 *x = X509_new();
 	X509_NAME *sn = amd_name(subject_cn), *in = issuer ? NULL : amd_name(issuer_cn);
 	int ok = x && sn && (issuer || in) && X509_set_version(x, 2) &&
-		 ASN1_INTEGER_set(X509_get_serialNumber(x), serial) && X509_set_subject_name(x, sn) &&
-		 X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : in) &&
-		 ASN1_TIME_set(X509_getm_notBefore(x), p->not_before) &&
-		 ASN1_TIME_set(X509_getm_notAfter(x), p->not_after) && X509_set_pubkey(x, pub);
+	         ASN1_INTEGER_set(X509_get_serialNumber(x), serial) && X509_set_subject_name(x, sn) &&
+	         X509_set_issuer_name(x, issuer ? X509_get_subject_name(issuer) : in) &&
+	         ASN1_TIME_set(X509_getm_notBefore(x), p->not_before) &&
+	         ASN1_TIME_set(X509_getm_notAfter(x), p->not_after) && X509_set_pubkey(x, pub);
 
 	X509_NAME_free(sn);
 	X509_NAME_free(in);
@@ -219,10 +219,10 @@ int snp_ts_chain_make(const struct snp_ts_world *w, const struct snp_ts_params *
 	out->leaf = cert_new(w->leaf_key, p->vlek ? "SEV-VLEK" : "SEV-VCEK", out->ask, NULL, p->leaf_serial, p);
 	if (!out->leaf)
 		goto fail;
-	const char *pname = p->product_name ? p->product_name
-			    : p->vlek || p->product == SNP_TS_TURIN ? prod
-			    : p->product == SNP_TS_GENOA ? "Genoa-B1"
-							 : "Milan-B0";
+	const char *pname = p->product_name                         ? p->product_name
+	                    : p->vlek || p->product == SNP_TS_TURIN ? prod
+	                    : p->product == SNP_TS_GENOA            ? "Genoa-B1"
+	                                                            : "Milan-B0";
 	if (add_ext_int(out->leaf, "1.3.6.1.4.1.3704.1.1", p->product == SNP_TS_TURIN ? 1 : 0) ||
 	    add_ext_ia5(out->leaf, "1.3.6.1.4.1.3704.1.2", pname) ||
 	    add_ext_int(out->leaf, "1.3.6.1.4.1.3704.1.3.1", p->bl) ||
@@ -266,10 +266,10 @@ void snp_ts_chain_free(struct snp_ts_chain *c)
 	memset(c, 0, sizeof(*c));
 }
 
-STACK_OF(X509) *snp_ts_chain_stack(const struct snp_ts_chain *c)
+STACK_OF(X509) * snp_ts_chain_stack(const struct snp_ts_chain *c)
 {
 	STACK_OF(X509) *s = sk_X509_new_null();
-	X509 *certs[] = { c->leaf, c->ask, c->ark };
+	X509 *certs[] = {c->leaf, c->ask, c->ark};
 
 	for (size_t i = 0; s && i < 3; i++) {
 		if (!certs[i])
@@ -294,7 +294,7 @@ void snp_ts_put64(uint8_t *p, uint64_t v)
 
 uint64_t snp_ts_tcb(enum snp_ts_product product, int fmc, int bl, int tee, int snp, int ucode)
 {
-	uint8_t b[8] = { 0 };
+	uint8_t b[8] = {0};
 	uint64_t v = 0;
 
 	if (product == SNP_TS_TURIN) {
@@ -316,28 +316,28 @@ uint64_t snp_ts_tcb(enum snp_ts_product product, int fmc, int bl, int tee, int s
 void snp_ts_report_init(uint8_t rep[SNP_TS_REPORT_SIZE], uint32_t version, const struct snp_ts_params *p)
 {
 	uint64_t tcb = snp_ts_tcb(p->product, p->fmc, p->bl, p->tee, p->snp, p->ucode);
-	static const uint8_t cpuid[][3] = { { 0, 0, 0 }, { 0x19, 0x01, 0x01 }, { 0x19, 0x11, 0x01 }, { 0x1A, 0x02, 0x00 } };
+	static const uint8_t cpuid[][3] = {{0, 0, 0}, {0x19, 0x01, 0x01}, {0x19, 0x11, 0x01}, {0x1A, 0x02, 0x00}};
 
 	memset(rep, 0, SNP_TS_REPORT_SIZE);
 	snp_ts_put32(rep + 0x000, version);
-	snp_ts_put32(rep + 0x004, 1);            /* GUEST_SVN */
-	snp_ts_put64(rep + 0x008, 0x30000);      /* POLICY: SMT allowed, bit 17 */
-	snp_ts_put32(rep + 0x034, 1);            /* SIGNATURE_ALGO */
-	snp_ts_put64(rep + 0x038, tcb);          /* CURRENT_TCB */
-	snp_ts_put64(rep + 0x040, 1);            /* PLATFORM_INFO: SMT_EN */
+	snp_ts_put32(rep + 0x004, 1);       /* GUEST_SVN */
+	snp_ts_put64(rep + 0x008, 0x30000); /* POLICY: SMT allowed, bit 17 */
+	snp_ts_put32(rep + 0x034, 1);       /* SIGNATURE_ALGO */
+	snp_ts_put64(rep + 0x038, tcb);     /* CURRENT_TCB */
+	snp_ts_put64(rep + 0x040, 1);       /* PLATFORM_INFO: SMT_EN */
 	snp_ts_put32(rep + 0x048, (p->vlek ? 1u : 0u) << 2);
 	for (int i = 0; i < 48; i++)
 		rep[0x090 + i] = (uint8_t)(0x40 + i); /* MEASUREMENT */
-	memset(rep + 0x140, 0x11, 32);           /* REPORT_ID */
-	memset(rep + 0x160, 0xff, 32);           /* REPORT_ID_MA: none */
-	snp_ts_put64(rep + 0x180, tcb);          /* REPORTED_TCB */
+	memset(rep + 0x140, 0x11, 32);                /* REPORT_ID */
+	memset(rep + 0x160, 0xff, 32);                /* REPORT_ID_MA: none */
+	snp_ts_put64(rep + 0x180, tcb);               /* REPORTED_TCB */
 	if (version >= 3)
 		memcpy(rep + 0x188, cpuid[p->product], 3);
 	snp_ts_chip_id(p->product, rep + 0x1A0);
-	snp_ts_put64(rep + 0x1E0, tcb);          /* COMMITTED_TCB */
+	snp_ts_put64(rep + 0x1E0, tcb);                   /* COMMITTED_TCB */
 	rep[0x1E8] = 21, rep[0x1E9] = 55, rep[0x1EA] = 1; /* CURRENT 1.55 build 21 */
 	rep[0x1EC] = 21, rep[0x1ED] = 55, rep[0x1EE] = 1; /* COMMITTED */
-	snp_ts_put64(rep + 0x1F0, tcb);          /* LAUNCH_TCB */
+	snp_ts_put64(rep + 0x1F0, tcb);                   /* LAUNCH_TCB */
 	if (version >= 5) {
 		snp_ts_put64(rep + 0x1F8, 0xb); /* LAUNCH_MIT_VECTOR */
 		snp_ts_put64(rep + 0x200, 0xb); /* CURRENT_MIT_VECTOR */
@@ -373,8 +373,8 @@ X509_CRL *snp_ts_crl(X509 *issuer, EVP_PKEY *issuer_key, X509 *revoked, time_t l
 	ASN1_TIME *t1 = ASN1_TIME_set(NULL, last), *t2 = ASN1_TIME_set(NULL, next);
 	EVP_MD_CTX *md = pss_ctx(issuer_key);
 	int ok = crl && t1 && t2 && md && X509_CRL_set_version(crl, 1) &&
-		 X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) && X509_CRL_set1_lastUpdate(crl, t1) &&
-		 X509_CRL_set1_nextUpdate(crl, t2);
+	         X509_CRL_set_issuer_name(crl, X509_get_subject_name(issuer)) && X509_CRL_set1_lastUpdate(crl, t1) &&
+	         X509_CRL_set1_nextUpdate(crl, t2);
 
 	if (ok && revoked) {
 		X509_REVOKED *r = X509_REVOKED_new();

@@ -39,7 +39,7 @@ struct snp_ts_params {
 	int fmc, bl, tee, snp, ucode; /* TCB; fmc is used on Turin only */
 	time_t not_before, not_after; /* validity of every certificate */
 	long leaf_serial;
-	const char *product_name;     /* VCEK productName; NULL: "Milan-B0", "Genoa-B1", "Turin" */
+	const char *product_name; /* VCEK productName; NULL: "Milan-B0", "Genoa-B1", "Turin" */
 };
 /* Defaults: VCEK, fmc 1 (Turin), bl 3, tee 0, snp 8, ucode 115, valid
  * 2023-01-01 .. 2030-01-01. */
@@ -53,7 +53,7 @@ int snp_ts_chain_make(const struct snp_ts_world *w, const struct snp_ts_params *
 void snp_ts_chain_free(struct snp_ts_chain *c);
 /* The certs as a new STACK_OF(X509) (up-referenced; caller frees with
  * sk_X509_pop_free(.., X509_free)). */
-STACK_OF(X509) *snp_ts_chain_stack(const struct snp_ts_chain *c);
+STACK_OF(X509) * snp_ts_chain_stack(const struct snp_ts_chain *c);
 
 /* The CHIP_ID the test VCEK's hwID carries (64 bytes; Turin uses 8). */
 void snp_ts_chip_id(enum snp_ts_product product, uint8_t out[64]);

@@ -9,6 +9,7 @@
 #include <json-c/json.h>
 
 #include "attest_util.h"
+#include "json_dupkey.h"
 #include "policy.h"
 #include "snp_report.h"
 
@@ -32,18 +33,22 @@ static void test_default(void **state)
 static void test_full(void **state)
 {
 	const char *text =
-		"{ \"nonce_binding\": \"sha384\", \"require_nonce\": true, \"confidential_type\": \"sev-snp\",\n"
-		"  \"snp\": { \"allowed_policy_flags\": [\"smt\", \"single_socket\"],\n"
-		"           \"required_policy_flags\": [\"single_socket\"],\n"
-		"           \"minimum_tcb\": {\"bl\": 3, \"snp\": 8, \"ucode\": 115},\n"
-		"           \"minimum_launch_tcb\": {\"fmc\": 1},\n"
-		"           \"minimum_guest_svn\": 2, \"vmpl\": 0,\n"
-		"           \"measurements\": [\"" "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff" "\"],\n"
-		"           \"host_data\": \"" "ff00000000000000000000000000000000000000000000000000000000000000" "\",\n"
-		"           \"allow_provisional_firmware\": false, \"signers\": [\"vcek\"] },\n"
-		"  \"tdx\": {\"anything\": 1}, \"tpm\": {}, \"launch_record\": {\"seccomp\": \"enforce\"} }";
+	    "{ \"nonce_binding\": \"sha384\", \"require_nonce\": true, \"confidential_type\": \"sev-snp\",\n"
+	    "  \"snp\": { \"allowed_policy_flags\": [\"smt\", \"single_socket\"],\n"
+	    "           \"required_policy_flags\": [\"single_socket\"],\n"
+	    "           \"minimum_tcb\": {\"bl\": 3, \"snp\": 8, \"ucode\": 115},\n"
+	    "           \"minimum_launch_tcb\": {\"fmc\": 1},\n"
+	    "           \"minimum_guest_svn\": 2, \"vmpl\": 0,\n"
+	    "           \"measurements\": [\""
+	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff"
+	    "\"],\n"
+	    "           \"host_data\": \""
+	    "ff00000000000000000000000000000000000000000000000000000000000000"
+	    "\",\n"
+	    "           \"allow_provisional_firmware\": false, \"signers\": [\"vcek\"] },\n"
+	    "  \"tdx\": {\"anything\": 1}, \"tpm\": {}, \"launch_record\": {\"seccomp\": \"enforce\"} }";
 	struct cvm_policy *p = NULL;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_policy_parse(text, "t", &p, &err), 0);
 	assert_int_equal(p->nonce_binding, CVM_NONCE_SHA384);
@@ -76,30 +81,32 @@ static void test_errors(void **state)
 	const struct {
 		const char *text, *needle;
 	} bad[] = {
-		{ "{\"nonce_bindin\": \"raw\"}", "unknown key nonce_bindin" },
-		{ "{\"snp\": {\"measurment\": []}}", "unknown key snp.measurment" },
-		{ "{\"snp\": {\"minimum_tcb\": {\"microcode\": 1}}}", "snp.minimum_tcb.microcode" },
-		{ "{\"snp\": {\"minimum_tcb\": {\"bl\": 256}}}", "snp.minimum_tcb.bl" },
-		{ "{\"snp\": {\"measurements\": [\"abc\"]}}", "snp.measurements[0]" },
-		{ "{\"snp\": {\"measurements\": []}}", "snp.measurements" },
-		{ "{\"snp\": {\"host_data\": \"00\"}}", "snp.host_data" },
-		{ "{\"snp\": {\"allowed_policy_flags\": [\"debugg\"]}}", "unknown guest policy flag" },
-		{ "{\"snp\": {\"required_policy_flags\": [\"debug\"]}}", "does not allow" },
-		{ "{\"snp\": {\"vmpl\": 4}}", "snp.vmpl" },
-		{ "{\"snp\": {\"vmpl\": \"0\"}}", "snp.vmpl" },
-		{ "{\"snp\": {\"signers\": [\"ask\"]}}", "snp.signers[0]" },
-		{ "{\"snp\": []}", "snp must be an object" },
-		{ "{\"tdx\": 1}", "tdx must be an object" },
-		{ "{\"nonce_binding\": \"md5\"}", "nonce_binding" },
-		{ "{\"require_nonce\": 1}", "require_nonce" },
-		{ "{\"confidential_type\": \"sev\"}", "confidential_type" },
-		{ "{} x", "trailing" },
-		{ "[]", "object" },
+	    {"{\"nonce_bindin\": \"raw\"}", "unknown key nonce_bindin"},
+	    {"{\"snp\": {\"measurment\": []}}", "unknown key snp.measurment"},
+	    {"{\"snp\": {\"minimum_tcb\": {\"microcode\": 1}}}", "snp.minimum_tcb.microcode"},
+	    {"{\"snp\": {\"minimum_tcb\": {\"bl\": 256}}}", "snp.minimum_tcb.bl"},
+	    {"{\"snp\": {\"measurements\": [\"abc\"]}}", "snp.measurements[0]"},
+	    {"{\"snp\": {\"measurements\": []}}", "snp.measurements"},
+	    {"{\"snp\": {\"host_data\": \"00\"}}", "snp.host_data"},
+	    {"{\"snp\": {\"allowed_policy_flags\": [\"debugg\"]}}", "unknown guest policy flag"},
+	    {"{\"snp\": {\"required_policy_flags\": [\"debug\"]}}", "does not allow"},
+	    {"{\"snp\": {\"vmpl\": 4}}", "snp.vmpl"},
+	    {"{\"snp\": {\"vmpl\": \"0\"}}", "snp.vmpl"},
+	    {"{\"snp\": {\"signers\": [\"ask\"]}}", "snp.signers[0]"},
+	    {"{\"snp\": []}", "snp must be an object"},
+	    {"{\"tdx\": 1}", "tdx must be an object"},
+	    {"{\"nonce_binding\": \"md5\"}", "nonce_binding"},
+	    {"{\"require_nonce\": 1}", "require_nonce"},
+	    {"{\"confidential_type\": \"sev\"}", "confidential_type"},
+	    {"{} x", "trailing"},
+	    {"{\"snp\": {\"vmpl\": 0}, \"snp\": {}}", "key \"snp\" appears twice"},
+	    {"{\"snp\": {\"vmpl\": 0, \"measurements\": [\"00\"], \"vmpl\": 1}}", "key \"vmpl\" appears twice"},
+	    {"[]", "object"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		struct cvm_policy *p = NULL;
-		cvm_err err = { 0 };
+		cvm_err err = {0};
 		assert_int_equal(cvm_policy_parse(bad[i].text, "pol.json", &p, &err), -1);
 		assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
 		if (!strstr(err.msg, bad[i].needle))
@@ -110,10 +117,23 @@ static void test_errors(void **state)
 	}
 }
 
+static void test_dupkey(void **state)
+{
+	char k[16];
+
+	assert_false(
+	    cvm_json_dupkey("{\"a\": {\"a\": 1, \"b\": [{\"a\": 2}, {\"a\": 3}]}, \"b\": \"a\"}", k, sizeof(k)));
+	assert_false(cvm_json_dupkey("{\"a\\\"\": 1, \"a\": \"x,\\\"a\\\":\"}", k, sizeof(k)));
+	assert_true(cvm_json_dupkey("{\"x\": {\"a\": 1, \"b\": {\"c\": 1}, \"a\": 2}}", k, sizeof(k)));
+	assert_string_equal(k, "a");
+	assert_true(cvm_json_dupkey("[{\"k\": 1}, {\"q\": 1, \"q\": 2}]", k, sizeof(k)));
+	assert_string_equal(k, "q");
+}
+
 static void test_nonce_binding(void **state)
 {
-	uint8_t out[64], big[65] = { 0 };
-	const uint8_t n[3] = { 1, 2, 3 };
+	uint8_t out[64], big[65] = {0};
+	const uint8_t n[3] = {1, 2, 3};
 
 	assert_int_equal(cvm_nonce_expected(CVM_NONCE_RAW, n, 3, out), 0);
 	assert_int_equal(out[2], 3);
@@ -154,8 +174,8 @@ static void test_time(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_default), cmocka_unit_test(test_full), cmocka_unit_test(test_errors),
-		cmocka_unit_test(test_nonce_binding), cmocka_unit_test(test_time),
+	    cmocka_unit_test(test_default), cmocka_unit_test(test_full),          cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_dupkey),  cmocka_unit_test(test_nonce_binding), cmocka_unit_test(test_time),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

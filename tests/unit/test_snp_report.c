@@ -24,7 +24,7 @@ static void test_layouts(void **state)
 {
 	uint8_t rep[SNP_TS_REPORT_SIZE];
 	struct cvm_snp_report r;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	char why[200];
 
 	build(rep, 2, SNP_TS_MILAN);
@@ -73,17 +73,16 @@ static void test_lint(void **state)
 {
 	uint8_t rep[SNP_TS_REPORT_SIZE];
 	struct cvm_snp_report r;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	char why[200];
 	const struct {
 		size_t off;
 		uint8_t val;
 		const char *needle;
 	} cases[] = {
-		{ 0x000, 1, "version" },       { 0x034, 2, "SIGNATURE_ALGO" }, { 0x00A, 0x01, "POLICY" },
-		{ 0x00B, 0x04, "POLICY" },     { 0x048, 0x20, "reserved" },    { 0x048, 0x08, "SIGNING_KEY" },
-		{ 0x030, 4, "VMPL" },          { 0x04C, 1, "reserved" },       { 0x19F, 1, "reserved" },
-		{ 0x1EB, 1, "reserved" },      { 0x208, 1, "reserved" },       { 0x400, 1, "reserved" },
+	    {0x000, 1, "version"},     {0x034, 2, "SIGNATURE_ALGO"}, {0x00A, 0x01, "POLICY"}, {0x00B, 0x04, "POLICY"},
+	    {0x048, 0x20, "reserved"}, {0x048, 0x08, "SIGNING_KEY"}, {0x030, 4, "VMPL"},      {0x04C, 1, "reserved"},
+	    {0x19F, 1, "reserved"},    {0x1EB, 1, "reserved"},       {0x208, 1, "reserved"},  {0x400, 1, "reserved"},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -150,15 +149,15 @@ static void test_products(void **state)
 
 static void test_cert_table(void **state)
 {
-	uint8_t t[200] = { 0 };
+	uint8_t t[200] = {0};
 	struct cvm_snp_cert_entry e[CVM_SNP_CERT_TABLE_MAX];
 	size_t n = 0;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	/* VCEK GUID in RFC order, ARK GUID in mixed-endian order */
-	static const uint8_t vcek[16] = { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64,
-					  0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd };
-	static const uint8_t ark_le[16] = { 0xa4, 0x06, 0xb4, 0xc0, 0x03, 0xa8, 0x52, 0x49,
-					    0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae };
+	static const uint8_t vcek[16] = {0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64,
+	                                 0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd};
+	static const uint8_t ark_le[16] = {0xa4, 0x06, 0xb4, 0xc0, 0x03, 0xa8, 0x52, 0x49,
+	                                   0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae};
 
 	memcpy(t, vcek, 16);
 	snp_ts_put32(t + 16, 96), snp_ts_put32(t + 20, 10);
@@ -185,8 +184,8 @@ static void test_cert_table(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_layouts), cmocka_unit_test(test_lint),      cmocka_unit_test(test_tcb),
-		cmocka_unit_test(test_products), cmocka_unit_test(test_cert_table),
+	    cmocka_unit_test(test_layouts),  cmocka_unit_test(test_lint),       cmocka_unit_test(test_tcb),
+	    cmocka_unit_test(test_products), cmocka_unit_test(test_cert_table),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,12 +32,12 @@ static void path(char *out, size_t size, const char *rel)
 /* Verify @report with the certificate files (relative to snp/), the policy
  * text (NULL: default) at @when; returns the verdict (caller frees). */
 static void verify_nonce(struct cvm_verdict *v, const char *report, const char *const *certs, const char *policy,
-			 const char *when, const uint8_t *nonce, size_t nonce_len)
+                         const char *when, const uint8_t *nonce, size_t nonce_len)
 {
 	char p[4200];
 	cvm_autofree uint8_t *buf = NULL;
 	size_t len = 0;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	time_t t;
 	struct cvm_policy *pol = NULL;
 	STACK_OF(X509) *stack = sk_X509_new_null();
@@ -54,7 +54,7 @@ static void verify_nonce(struct cvm_verdict *v, const char *report, const char *
 	else
 		pol = cvm_policy_default();
 	struct cvm_snp_ctx *ctx = cvm_snp_ctx_new(t);
-	struct cvm_snp_input in = { buf, len, stack, nonce, nonce_len, pol };
+	struct cvm_snp_input in = {buf, len, stack, nonce, nonce_len, pol};
 	cvm_verdict_init(v);
 	assert_int_equal(cvm_snp_verify(ctx, &in, v, &err), 0);
 	cvm_snp_ctx_free(ctx);
@@ -63,7 +63,7 @@ static void verify_nonce(struct cvm_verdict *v, const char *report, const char *
 }
 
 static void verify(struct cvm_verdict *v, const char *report, const char *const *certs, const char *policy,
-		   const char *when)
+                   const char *when)
 {
 	verify_nonce(v, report, certs, policy, when, NULL, 0);
 }
@@ -77,7 +77,7 @@ static void show(const struct cvm_verdict *v)
 static void test_milan_v2_verifies(void **state)
 {
 	struct cvm_verdict v;
-	const char *certs[] = { "milan-v2/vcek.der", "milan-v2/ask_ark.pem", NULL };
+	const char *certs[] = {"milan-v2/vcek.der", "milan-v2/ask_ark.pem", NULL};
 
 	verify(&v, "milan-v2/report.bin", certs, NULL, "2025-01-01T00:00:00Z");
 	if (!cvm_verdict_accepted(&v))
@@ -100,7 +100,7 @@ static void test_milan_v2_verifies(void **state)
 static void test_debug_rejected(void **state)
 {
 	struct cvm_verdict v;
-	const char *certs[] = { "milan-v2-debug/vcek.der", "milan-v2-debug/ask_ark.pem", NULL };
+	const char *certs[] = {"milan-v2-debug/vcek.der", "milan-v2-debug/ask_ark.pem", NULL};
 	uint8_t nonce[5];
 
 	verify(&v, "milan-v2-debug/report.bin", certs, NULL, "2025-01-01");
@@ -119,14 +119,14 @@ static void test_debug_rejected(void **state)
 	/* its report_data is the raw nonce 01 02 03 04 05, zero-padded */
 	for (int i = 0; i < 5; i++)
 		nonce[i] = (uint8_t)(i + 1);
-	verify_nonce(&v, "milan-v2-debug/report.bin", certs, "{\"snp\": {\"allowed_policy_flags\": [\"debug\", \"smt\"]}}",
-		     "2025-01-01", nonce, 5);
+	verify_nonce(&v, "milan-v2-debug/report.bin", certs,
+	             "{\"snp\": {\"allowed_policy_flags\": [\"debug\", \"smt\"]}}", "2025-01-01", nonce, 5);
 	assert_int_equal(cvm_verdict_result(&v, "snp.report_data"), CVM_CHECK_PASS);
 	assert_true(cvm_verdict_accepted(&v));
 	cvm_verdict_free(&v);
 	nonce[4] ^= 1;
-	verify_nonce(&v, "milan-v2-debug/report.bin", certs, "{\"snp\": {\"allowed_policy_flags\": [\"debug\", \"smt\"]}}",
-		     "2025-01-01", nonce, 5);
+	verify_nonce(&v, "milan-v2-debug/report.bin", certs,
+	             "{\"snp\": {\"allowed_policy_flags\": [\"debug\", \"smt\"]}}", "2025-01-01", nonce, 5);
 	assert_int_equal(cvm_verdict_result(&v, "snp.report_data"), CVM_CHECK_FAIL);
 	cvm_verdict_free(&v);
 }
@@ -134,7 +134,7 @@ static void test_debug_rejected(void **state)
 static void test_tcb_lag_verifies(void **state)
 {
 	struct cvm_verdict v;
-	const char *certs[] = { "milan-v2-tcb-lag/vcek.der", "roots/milan_vcek_ask_ark.pem", NULL };
+	const char *certs[] = {"milan-v2-tcb-lag/vcek.der", "roots/milan_vcek_ask_ark.pem", NULL};
 
 	verify(&v, "milan-v2-tcb-lag/report.bin", certs, NULL, "2025-01-01");
 	if (!cvm_verdict_accepted(&v))
@@ -144,7 +144,8 @@ static void test_tcb_lag_verifies(void **state)
 	cvm_verdict_free(&v);
 	/* A minimum TCB above REPORTED (ucode 0x73) but below CURRENT (0xce)
 	 * is a rejection: the VCEK vouches for REPORTED only. */
-	verify(&v, "milan-v2-tcb-lag/report.bin", certs, "{\"snp\": {\"minimum_tcb\": {\"ucode\": 200}}}", "2025-01-01");
+	verify(&v, "milan-v2-tcb-lag/report.bin", certs, "{\"snp\": {\"minimum_tcb\": {\"ucode\": 200}}}",
+	       "2025-01-01");
 	assert_false(cvm_verdict_accepted(&v));
 	assert_int_equal(cvm_verdict_result(&v, "snp.tcb.minimum"), CVM_CHECK_FAIL);
 	cvm_verdict_free(&v);
@@ -152,11 +153,11 @@ static void test_tcb_lag_verifies(void **state)
 
 static void test_invalid_vceks_fail_chain(void **state)
 {
-	const char *names[] = { "invalid-vcek/test-vcek-invalid-legacy.der", "invalid-vcek/test-vcek-invalid-new.der" };
+	const char *names[] = {"invalid-vcek/test-vcek-invalid-legacy.der", "invalid-vcek/test-vcek-invalid-new.der"};
 
 	for (size_t i = 0; i < 2; i++) {
 		struct cvm_verdict v;
-		const char *certs[] = { names[i], "roots/milan_vcek_ask_ark.pem", NULL };
+		const char *certs[] = {names[i], "roots/milan_vcek_ask_ark.pem", NULL};
 		verify(&v, "milan-v2-tcb-lag/report.bin", certs, NULL, "2025-01-01");
 		assert_false(cvm_verdict_accepted(&v));
 		assert_int_equal(cvm_verdict_result(&v, "snp.chain"), CVM_CHECK_FAIL);
@@ -168,7 +169,7 @@ static void test_invalid_vceks_fail_chain(void **state)
 static void test_turin_vcek(void **state)
 {
 	char p[4200];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	STACK_OF(X509) *stack = sk_X509_new_null();
 	struct cvm_snp_vcek vc;
 	char why[256];
@@ -206,11 +207,12 @@ static void test_turin_vcek(void **state)
 /* Every KDS bundle in roots/ chains to the pinned ARK of its product. */
 static void test_pinned_roots(void **state)
 {
-	static const char *const files[] = { "milan_vcek_ask_ark.pem", "genoa_vcek_ask_ark.pem", "turin_vcek_ask_ark.pem",
-					     "milan_vlek_asvk_ark.pem", "genoa_vlek_asvk_ark.pem", "turin_vlek_asvk_ark.pem" };
+	static const char *const files[] = {"milan_vcek_ask_ark.pem",  "genoa_vcek_ask_ark.pem",
+	                                    "turin_vcek_ask_ark.pem",  "milan_vlek_asvk_ark.pem",
+	                                    "genoa_vlek_asvk_ark.pem", "turin_vlek_asvk_ark.pem"};
 	for (size_t i = 0; i < 6; i++) {
 		char p[4200], rel[128];
-		cvm_err err = { 0 };
+		cvm_err err = {0};
 		STACK_OF(X509) *stack = sk_X509_new_null();
 		uint8_t fp[32];
 		bool found = false;
@@ -242,9 +244,9 @@ int main(void)
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_milan_v2_verifies),   cmocka_unit_test(test_debug_rejected),
-		cmocka_unit_test(test_tcb_lag_verifies),    cmocka_unit_test(test_invalid_vceks_fail_chain),
-		cmocka_unit_test(test_turin_vcek),          cmocka_unit_test(test_pinned_roots),
+	    cmocka_unit_test(test_milan_v2_verifies), cmocka_unit_test(test_debug_rejected),
+	    cmocka_unit_test(test_tcb_lag_verifies),  cmocka_unit_test(test_invalid_vceks_fail_chain),
+	    cmocka_unit_test(test_turin_vcek),        cmocka_unit_test(test_pinned_roots),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

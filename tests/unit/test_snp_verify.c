@@ -40,11 +40,11 @@ struct run {
 	int rc;
 };
 
-static void verify_full(struct run *out, const uint8_t *rep, STACK_OF(X509) *certs, X509 *root, const char *policy,
-			const uint8_t *nonce, size_t nonce_len, X509_CRL *crl, time_t at)
+static void verify_full(struct run *out, const uint8_t *rep, STACK_OF(X509) * certs, X509 *root, const char *policy,
+                        const uint8_t *nonce, size_t nonce_len, X509_CRL *crl, time_t at)
 {
 	struct cvm_policy *pol = NULL;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	struct cvm_snp_ctx *ctx = cvm_snp_ctx_new(at);
 
 	if (policy)
@@ -55,7 +55,7 @@ static void verify_full(struct run *out, const uint8_t *rep, STACK_OF(X509) *cer
 		assert_int_equal(cvm_snp_ctx_add_root(ctx, root, &err), 0);
 	if (crl)
 		assert_int_equal(cvm_snp_ctx_add_crl(ctx, crl, &err), 0);
-	struct cvm_snp_input in = { rep, SNP_TS_REPORT_SIZE, certs, nonce, nonce_len, pol };
+	struct cvm_snp_input in = {rep, SNP_TS_REPORT_SIZE, certs, nonce, nonce_len, pol};
 	cvm_verdict_init(&out->v);
 	out->rc = cvm_snp_verify(ctx, &in, &out->v, &err);
 	cvm_snp_ctx_free(ctx);
@@ -95,7 +95,7 @@ static void expect_rejected_by(struct run *r, const char *check, enum cvm_check_
 struct evidence {
 	struct snp_ts_params p;
 	struct snp_ts_chain chain;
-	STACK_OF(X509) *certs;
+	STACK_OF(X509) * certs;
 	uint8_t rep[SNP_TS_REPORT_SIZE];
 };
 
@@ -127,8 +127,8 @@ static void resign(struct evidence *e)
 
 static void test_accept_matrix(void **state)
 {
-	const enum snp_ts_product products[] = { SNP_TS_MILAN, SNP_TS_GENOA, SNP_TS_TURIN };
-	const uint32_t versions[] = { 2, 3, 5 };
+	const enum snp_ts_product products[] = {SNP_TS_MILAN, SNP_TS_GENOA, SNP_TS_TURIN};
+	const uint32_t versions[] = {2, 3, 5};
 
 	for (size_t i = 0; i < 3; i++)
 		for (size_t j = 0; j < 3; j++)
@@ -137,22 +137,42 @@ static void test_accept_matrix(void **state)
 				struct run r;
 				make(&e, products[i], versions[j], vlek);
 				run_default(&r, &e);
-				print_message("product %d version %u %s\n", products[i], versions[j], vlek ? "VLEK" : "VCEK");
+				print_message("product %d version %u %s\n", products[i], versions[j],
+				              vlek ? "VLEK" : "VCEK");
 				assert_int_equal(cvm_verdict_result(&r.v, "snp.chain"), CVM_CHECK_PASS);
 				assert_int_equal(cvm_verdict_result(&r.v, "snp.signature"), CVM_CHECK_PASS);
 				assert_int_equal(cvm_verdict_result(&r.v, "snp.tcb.reported"), CVM_CHECK_PASS);
 				assert_int_equal(cvm_verdict_result(&r.v, "snp.hwid"),
-						 vlek ? CVM_CHECK_INFO : CVM_CHECK_PASS);
+				                 vlek ? CVM_CHECK_INFO : CVM_CHECK_PASS);
 				/* Turin's TCB layout differs: a Milan reading would put
 				 * fmc=1 into bl and fail the comparison above. */
 				json_object *snp = json_object_object_get(r.v.claims, "snp");
 				assert_string_equal(json_object_get_string(json_object_object_get(snp, "product")),
-						    products[i] == SNP_TS_TURIN ? "Turin"
-						    : products[i] == SNP_TS_GENOA ? "Genoa"
-										  : "Milan");
+				                    products[i] == SNP_TS_TURIN   ? "Turin"
+				                    : products[i] == SNP_TS_GENOA ? "Genoa"
+				                                                  : "Milan");
 				expect_accepted(&r);
 				unmake(&e);
 			}
+}
+
+/* v4 uses the v3 layout (virtee); v1 and v0 are not SNP reports we know. */
+static void test_versions(void **state)
+{
+	struct evidence e;
+	struct run r;
+
+	make(&e, SNP_TS_GENOA, 3, false);
+	snp_ts_put32(e.rep, 4);
+	resign(&e);
+	run_default(&r, &e);
+	assert_int_equal(cvm_verdict_result(&r.v, "snp.product"), CVM_CHECK_PASS);
+	expect_accepted(&r);
+	snp_ts_put32(e.rep, 1);
+	resign(&e);
+	run_default(&r, &e);
+	expect_rejected_by(&r, "snp.report.format", CVM_CHECK_FAIL);
+	unmake(&e);
 }
 
 static void test_flip_every_byte(void **state)
@@ -160,7 +180,7 @@ static void test_flip_every_byte(void **state)
 	struct evidence e;
 	struct cvm_policy *pol = cvm_policy_default();
 	struct cvm_snp_ctx *ctx = cvm_snp_ctx_new(NOW);
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	uint8_t rep[SNP_TS_REPORT_SIZE];
 
 	make(&e, SNP_TS_MILAN, 3, false);
@@ -169,7 +189,7 @@ static void test_flip_every_byte(void **state)
 		struct cvm_verdict v;
 		memcpy(rep, e.rep, sizeof(rep));
 		rep[i] ^= 0x01;
-		struct cvm_snp_input in = { rep, sizeof(rep), e.certs, NULL, 0, pol };
+		struct cvm_snp_input in = {rep, sizeof(rep), e.certs, NULL, 0, pol};
 		cvm_verdict_init(&v);
 		assert_int_equal(cvm_snp_verify(ctx, &in, &v, &err), 0);
 		if (cvm_verdict_accepted(&v))
@@ -344,9 +364,9 @@ static void test_measurement_and_pins(void **state)
 	make(&e, SNP_TS_MILAN, 3, false);
 	cvm_hex_encode(e.rep + 0x90, 48, meas);
 	snprintf(pol, sizeof(pol),
-		 "{\"snp\": {\"measurements\": [\"%096d\", \"%s\"], \"vmpl\": 0, \"minimum_guest_svn\": 1,"
-		 " \"host_data\": \"%064d\", \"id_key_digests\": [\"%096d\"]}}",
-		 0, meas, 0, 0);
+	         "{\"snp\": {\"measurements\": [\"%096d\", \"%s\"], \"vmpl\": 0, \"minimum_guest_svn\": 1,"
+	         " \"host_data\": \"%064d\", \"id_key_digests\": [\"%096d\"]}}",
+	         0, meas, 0, 0);
 	verify_full(&r, e.rep, e.certs, e.chain.ark, pol, NULL, 0, NULL, NOW);
 	assert_int_equal(cvm_verdict_result(&r.v, "snp.measurement"), CVM_CHECK_PASS);
 	assert_int_equal(cvm_verdict_result(&r.v, "snp.vmpl"), CVM_CHECK_PASS);
@@ -355,7 +375,10 @@ static void test_measurement_and_pins(void **state)
 	snprintf(pol, sizeof(pol), "{\"snp\": {\"measurements\": [\"%096d\"]}}", 7);
 	verify_full(&r, e.rep, e.certs, e.chain.ark, pol, NULL, 0, NULL, NOW);
 	expect_rejected_by(&r, "snp.measurement", CVM_CHECK_FAIL);
-	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"host_data\": \"01" "00000000000000000000000000000000000000000000000000000000000000\"}}", NULL, 0, NULL, NOW);
+	verify_full(&r, e.rep, e.certs, e.chain.ark,
+	            "{\"snp\": {\"host_data\": \"01"
+	            "00000000000000000000000000000000000000000000000000000000000000\"}}",
+	            NULL, 0, NULL, NOW);
 	expect_rejected_by(&r, "snp.host_data", CVM_CHECK_FAIL);
 	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"vmpl\": 1}}", NULL, 0, NULL, NOW);
 	expect_rejected_by(&r, "snp.vmpl", CVM_CHECK_FAIL);
@@ -378,17 +401,18 @@ static void test_tcb(void **state)
 
 	make(&e, SNP_TS_TURIN, 3, false);
 	verify_full(&r, e.rep, e.certs, e.chain.ark,
-		    "{\"snp\": {\"minimum_tcb\": {\"fmc\": 1, \"bl\": 3, \"snp\": 8, \"ucode\": 115},"
-		    " \"minimum_launch_tcb\": {\"ucode\": 100}}}",
-		    NULL, 0, NULL, NOW);
+	            "{\"snp\": {\"minimum_tcb\": {\"fmc\": 1, \"bl\": 3, \"snp\": 8, \"ucode\": 115},"
+	            " \"minimum_launch_tcb\": {\"ucode\": 100}}}",
+	            NULL, 0, NULL, NOW);
 	assert_int_equal(cvm_verdict_result(&r.v, "snp.tcb.minimum"), CVM_CHECK_PASS);
 	expect_accepted(&r);
-	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"minimum_tcb\": {\"ucode\": 200}}}", NULL, 0, NULL, NOW);
+	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"minimum_tcb\": {\"ucode\": 200}}}", NULL, 0, NULL,
+	            NOW);
 	expect_rejected_by(&r, "snp.tcb.minimum", CVM_CHECK_FAIL);
 	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"minimum_tcb\": {\"fmc\": 2}}}", NULL, 0, NULL, NOW);
 	expect_rejected_by(&r, "snp.tcb.minimum", CVM_CHECK_FAIL);
 	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"minimum_launch_tcb\": {\"snp\": 9}}}", NULL, 0, NULL,
-		    NOW);
+	            NOW);
 	expect_rejected_by(&r, "snp.tcb.launch_minimum", CVM_CHECK_FAIL);
 
 	/* REPORTED_TCB differing from the VCEK's SPLs */
@@ -421,13 +445,13 @@ static void test_provisional_firmware(void **state)
 
 	make(&e, SNP_TS_GENOA, 5, false);
 	snp_ts_put64(e.rep + 0x1E0, snp_ts_tcb(SNP_TS_GENOA, 0, 3, 0, 7, 115)); /* COMMITTED snp 7 < 8 */
-	e.rep[0x1EC] = 20;                                                     /* committed build 20 < 21 */
+	e.rep[0x1EC] = 20;                                                      /* committed build 20 < 21 */
 	resign(&e);
 	run_default(&r, &e);
 	assert_int_equal(cvm_verdict_result(&r.v, "snp.firmware"), CVM_CHECK_INFO);
 	expect_accepted(&r);
 	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"allow_provisional_firmware\": false}}", NULL, 0,
-		    NULL, NOW);
+	            NULL, NOW);
 	expect_rejected_by(&r, "snp.firmware", CVM_CHECK_FAIL);
 	unmake(&e);
 }
@@ -442,16 +466,16 @@ static void test_guest_policy_and_hwid(void **state)
 	resign(&e);
 	run_default(&r, &e);
 	expect_rejected_by(&r, "snp.guest_policy", CVM_CHECK_FAIL);
-	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"allowed_policy_flags\": [\"smt\", \"debug\"]}}", NULL,
-		    0, NULL, NOW);
+	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"allowed_policy_flags\": [\"smt\", \"debug\"]}}",
+	            NULL, 0, NULL, NOW);
 	expect_accepted(&r);
-	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"allowed_policy_flags\": [\"debug\"]}}", NULL, 0, NULL,
-		    NOW);
+	verify_full(&r, e.rep, e.certs, e.chain.ark, "{\"snp\": {\"allowed_policy_flags\": [\"debug\"]}}", NULL, 0,
+	            NULL, NOW);
 	expect_rejected_by(&r, "snp.guest_policy", CVM_CHECK_FAIL);
 	verify_full(&r, e.rep, e.certs, e.chain.ark,
-		    "{\"snp\": {\"allowed_policy_flags\": [\"smt\", \"debug\", \"single_socket\"],"
-		    " \"required_policy_flags\": [\"single_socket\"]}}",
-		    NULL, 0, NULL, NOW);
+	            "{\"snp\": {\"allowed_policy_flags\": [\"smt\", \"debug\", \"single_socket\"],"
+	            " \"required_policy_flags\": [\"single_socket\"]}}",
+	            NULL, 0, NULL, NOW);
 	expect_rejected_by(&r, "snp.guest_policy", CVM_CHECK_FAIL);
 
 	snp_ts_put64(e.rep + 0x008, 0x30000);
@@ -481,20 +505,20 @@ static void append_entry(uint8_t *table, size_t idx, const uint8_t guid[16], uin
 
 static void test_extended_report(void **state)
 {
-	static const uint8_t vcek_guid[16] = { 0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64,
-					       0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd };
-	static const uint8_t ask_guid[16] = { 0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4,
-					      0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82 };
-	static const uint8_t ark_guid[16] = { 0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52,
-					      0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae };
+	static const uint8_t vcek_guid[16] = {0x63, 0xda, 0x75, 0x8d, 0xe6, 0x64, 0x45, 0x64,
+	                                      0xad, 0xc5, 0xf4, 0xb9, 0x3b, 0xe8, 0xac, 0xcd};
+	static const uint8_t ask_guid[16] = {0x4a, 0xb7, 0xb3, 0x79, 0xbb, 0xac, 0x4f, 0xe4,
+	                                     0xa0, 0x2f, 0x05, 0xae, 0xf3, 0x27, 0xc7, 0x82};
+	static const uint8_t ark_guid[16] = {0xc0, 0xb4, 0x06, 0xa4, 0xa8, 0x03, 0x49, 0x52,
+	                                     0x97, 0x43, 0x3f, 0xb6, 0x01, 0x4c, 0xd0, 0xae};
 	struct evidence e;
 	struct run r;
-	uint8_t buf[SNP_TS_REPORT_SIZE + 8192] = { 0 };
+	uint8_t buf[SNP_TS_REPORT_SIZE + 8192] = {0};
 	uint8_t *table = buf + SNP_TS_REPORT_SIZE;
 	size_t off = 4 * 24;
-	X509 *certs[3] = { NULL, NULL, NULL };
-	const uint8_t *guids[] = { vcek_guid, ask_guid, ark_guid };
-	cvm_err err = { 0 };
+	X509 *certs[3] = {NULL, NULL, NULL};
+	const uint8_t *guids[] = {vcek_guid, ask_guid, ark_guid};
+	cvm_err err = {0};
 
 	make(&e, SNP_TS_MILAN, 5, false);
 	certs[0] = e.chain.leaf, certs[1] = e.chain.ask, certs[2] = e.chain.ark;
@@ -524,7 +548,7 @@ static void test_extended_report(void **state)
 	struct cvm_verdict v;
 	struct cvm_policy *pol = cvm_policy_default();
 	struct cvm_snp_ctx *ctx = cvm_snp_ctx_new(NOW);
-	struct cvm_snp_input in = { buf, 1000, NULL, NULL, 0, pol };
+	struct cvm_snp_input in = {buf, 1000, NULL, NULL, 0, pol};
 	cvm_verdict_init(&v);
 	assert_int_equal(cvm_snp_verify(ctx, &in, &v, &err), -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
@@ -540,12 +564,12 @@ static void test_cache(void **state)
 	struct evidence e;
 	struct cvm_policy *pol = cvm_policy_default();
 	struct cvm_snp_ctx *ctx = cvm_snp_ctx_new(NOW);
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	struct cvm_verdict a, b;
 
 	make(&e, SNP_TS_MILAN, 3, false);
 	assert_int_equal(cvm_snp_ctx_add_root(ctx, e.chain.ark, &err), 0);
-	struct cvm_snp_input in = { e.rep, SNP_TS_REPORT_SIZE, e.certs, NULL, 0, pol };
+	struct cvm_snp_input in = {e.rep, SNP_TS_REPORT_SIZE, e.certs, NULL, 0, pol};
 	cvm_verdict_init(&a);
 	cvm_verdict_init(&b);
 	assert_int_equal(cvm_snp_verify(ctx, &in, &a, &err), 0);
@@ -572,20 +596,21 @@ static void test_cache(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_accept_matrix),
-		cmocka_unit_test(test_flip_every_byte),
-		cmocka_unit_test(test_wrong_signer_key),
-		cmocka_unit_test(test_wrong_chain),
-		cmocka_unit_test(test_wrong_product),
-		cmocka_unit_test(test_expired),
-		cmocka_unit_test(test_revoked),
-		cmocka_unit_test(test_nonce),
-		cmocka_unit_test(test_measurement_and_pins),
-		cmocka_unit_test(test_tcb),
-		cmocka_unit_test(test_provisional_firmware),
-		cmocka_unit_test(test_guest_policy_and_hwid),
-		cmocka_unit_test(test_extended_report),
-		cmocka_unit_test(test_cache),
+	    cmocka_unit_test(test_accept_matrix),
+	    cmocka_unit_test(test_versions),
+	    cmocka_unit_test(test_flip_every_byte),
+	    cmocka_unit_test(test_wrong_signer_key),
+	    cmocka_unit_test(test_wrong_chain),
+	    cmocka_unit_test(test_wrong_product),
+	    cmocka_unit_test(test_expired),
+	    cmocka_unit_test(test_revoked),
+	    cmocka_unit_test(test_nonce),
+	    cmocka_unit_test(test_measurement_and_pins),
+	    cmocka_unit_test(test_tcb),
+	    cmocka_unit_test(test_provisional_firmware),
+	    cmocka_unit_test(test_guest_policy_and_hwid),
+	    cmocka_unit_test(test_extended_report),
+	    cmocka_unit_test(test_cache),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -63,6 +63,7 @@ static const struct {
 	{ "[1]", "t: must be a JSON object" },
 	{ "{\"name\":\"a\",\"kernel\":\"/k\"} x", "t: trailing data at byte 27" },
 	{ "{\"kernel\":\"/k\"}", "t: name: required" },
+	{ "{\"name\":\"a\",\"kernel\":\"/k\",\"seccomp\":\"enforce\",\"seccomp\":\"off\"}", "t: key \"seccomp\" appears twice in one object" },
 	{ "{\"name\":\"a\"}", "t: kernel: a kernel or a firmware is required" },
 	{ "{\"name\":\"A\",\"kernel\":\"/k\"}", "t: name: must match [a-z0-9][a-z0-9_.-]{0,47}" },
 	{ "{\"name\":\"a..b\",\"kernel\":\"/k\"}", "t: name: must match [a-z0-9][a-z0-9_.-]{0,47}" },

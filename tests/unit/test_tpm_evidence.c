@@ -182,6 +182,10 @@ static void test_round_trip(void **state)
 			   "\"namespaces\":[\"mount\",\"pid\"],\"require_no_capabilities\":true}");
 		assert_true(verify(&b, &pol, nonce, sizeof(nonce), "eventlog.replay", &r));
 		assert_int_equal(r, CVM_CHECK_PASS);
+		/* the fingerprint the demo pins is the bundle's AK */
+		char fp[65];
+		assert_int_equal(cvm_evidence_ak_fingerprint(&e->cfg, fp, &err), 0);
+		assert_string_equal(fp, pol.ak_sha256[0]);
 		/* wrong nonce */
 		nonce[0] ^= 1;
 		assert_false(verify(&b, &pol, nonce, sizeof(nonce), "tpm.nonce", &r));
@@ -309,6 +313,94 @@ static void test_pcr_reset_rotates_log(void **state)
 	assert_int_equal(cvm_evidence_bundle(&e->cfg, "web1", nonce, sizeof(nonce), out, &err), -1);
 }
 
+/* tpm_pcr changed (to 16, still zero): the old log is archived, the new
+ * one replays to PCR 16, and a policy for PCR 23 rejects it. */
+static void test_pcr_change(void **state)
+{
+	struct env *e = *state;
+	struct cvm_hostcfg cfg = e->cfg;
+	char rec[512], out[512], archived[512];
+	uint8_t nonce[4] = { 4, 3, 2, 1 };
+	cvm_err err = { 0 };
+	cvm_autobundle struct cvm_bundle b;
+	struct cvm_evidence_policy pol;
+	int r = -1;
+
+	cfg.tpm_pcr = 16;
+	snprintf(rec, sizeof(rec), "%s/rec-p.json", e->dir);
+	snprintf(out, sizeof(out), "%s/bundle-p.json", e->dir);
+	write_record(rec, "p16", "aaaaaaaa-2222-3333-4444-555555555555", "enforce", 200013);
+	assert_int_equal(cvm_evidence_record_launch(&cfg, rec, &err), 0);
+	snprintf(archived, sizeof(archived), "%s/evidence/eventlog.1.jsonl", cfg.state_dir);
+	assert_int_equal(access(archived, F_OK), 0);
+	assert_int_equal(cvm_evidence_bundle(&cfg, "p16", nonce, sizeof(nonce), out, &err), 0);
+	load_bundle(out, &b);
+	assert_int_equal(b.log.n, 1);
+	assert_int_equal(b.log.e[0].pcr, 16);
+	policy_for(&pol, b.ak_pem, "{}");
+	assert_false(verify(&b, &pol, nonce, sizeof(nonce), "eventlog.replay", &r));
+	assert_int_equal(r, CVM_CHECK_FAIL);
+	pol.pcr = 16;
+	assert_true(verify(&b, &pol, nonce, sizeof(nonce), "eventlog.replay", &r));
+	assert_int_equal(r, CVM_CHECK_PASS);
+	/* back to PCR 23, which holds earlier extends the log no longer has:
+	 * refused, nothing written */
+	assert_int_equal(cvm_evidence_record_launch(&e->cfg, rec, &err), -1);
+	assert_non_null(strstr(err.msg, "something else extends it"));
+}
+
+/* tpm_ak naming a persistent ECDSA AK made with tpm2-tools: the bundle's
+ * AK is that key (same PEM as tpm2_createak wrote), the quote is ECDSA and
+ * verifies. */
+static void test_persistent_ak(void **state)
+{
+	struct env *e = *state;
+	struct cvm_hostcfg cfg = e->cfg;
+	char cmd[2048], rec[512], out[512], pem_path[512];
+	uint8_t nonce[64];
+	cvm_err err = { 0 };
+	cvm_autobundle struct cvm_bundle b;
+	cvm_autofree uint8_t *pem = NULL;
+	size_t pem_len = 0;
+	struct cvm_evidence_policy pol;
+	TPMT_SIGNATURE sig;
+
+	if (sh("command -v tpm2_createak >/dev/null && command -v tpm2_evictcontrol >/dev/null", NULL, 0) != 0) {
+		print_message("skip: tpm2-tools not installed\n");
+		skip();
+	}
+	snprintf(pem_path, sizeof(pem_path), "%s/ak-ecc.pem", e->dir);
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && export TPM2TOOLS_TCTI='%s' && tpm2_createek -c ek.ctx -G rsa -u ek.pub >/dev/null && "
+		 "tpm2_flushcontext -t && tpm2_createak -C ek.ctx -c ak.ctx -G ecc -s ecdsa -g sha256 -u %s -f pem "
+		 "-n ak.name >/dev/null && tpm2_flushcontext -t && tpm2_evictcontrol -C o -c ak.ctx 0x81010042 "
+		 ">/dev/null && tpm2_flushcontext -t",
+		 e->dir, cfg.tpm_tcti, pem_path);
+	assert_int_equal(sh(cmd, NULL, 0), 0);
+	snprintf(cfg.tpm_ak, sizeof(cfg.tpm_ak), "0x81010042");
+	cfg.tpm_pcr = 16; /* the log test_pcr_change started goes on */
+	memset(nonce, 0xee, sizeof(nonce));
+	snprintf(rec, sizeof(rec), "%s/rec-k.json", e->dir);
+	snprintf(out, sizeof(out), "%s/bundle-k.json", e->dir);
+	write_record(rec, "k1", "bbbbbbbb-2222-3333-4444-555555555555", "enforce", 200014);
+	if (cvm_evidence_record_launch(&cfg, rec, &err) != 0)
+		fail_msg("%s", err.msg);
+	if (cvm_evidence_bundle(&cfg, "k1", nonce, sizeof(nonce), out, &err) != 0)
+		fail_msg("%s", err.msg);
+	load_bundle(out, &b);
+	assert_int_equal(cvm_read_file(pem_path, 1 << 16, &pem, &pem_len, &err), 0);
+	assert_string_equal(b.ak_pem, (char *)pem);
+	assert_int_equal(cvm_tpm_sig_unmarshal(b.signature.data, b.signature.len, &sig, &err), 0);
+	assert_int_equal(sig.sigAlg, TPM2_ALG_ECDSA);
+	policy_for(&pol, (char *)pem, "{}");
+	pol.pcr = cfg.tpm_pcr;
+	assert_true(verify(&b, &pol, nonce, sizeof(nonce), NULL, NULL));
+	/* not a persistent handle */
+	snprintf(cfg.tpm_ak, sizeof(cfg.tpm_ak), "ak.ctx");
+	assert_int_equal(cvm_evidence_bundle(&cfg, "k1", nonce, sizeof(nonce), out, &err), -1);
+	assert_non_null(strstr(err.msg, "not a persistent handle"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -317,6 +409,8 @@ int main(void)
 		cmocka_unit_test(test_no_tpm),
 		cmocka_unit_test(test_unknown_tenant_and_bad_nonce),
 		cmocka_unit_test(test_pcr_reset_rotates_log),
+		cmocka_unit_test(test_pcr_change),
+		cmocka_unit_test(test_persistent_ak),
 	};
 	if (!getenv("CVM_SOURCE_DIR")) {
 		fprintf(stderr, "skip: CVM_SOURCE_DIR is not set\n");

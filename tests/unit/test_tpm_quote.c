@@ -245,7 +245,8 @@ static void make_quote(EVP_PKEY *key, TPMI_ALG_SIG_SCHEME scheme, const struct c
 	a.type = TPM2_ST_ATTEST_QUOTE;
 	a.qualifiedSigner.size = 2;
 	a.extraData.size = (UINT16)nlen;
-	memcpy(a.extraData.buffer, nonce, nlen);
+	if (nlen)
+		memcpy(a.extraData.buffer, nonce, nlen);
 	a.clockInfo.clock = 12345;
 	a.clockInfo.safe = 1;
 	a.attested.quote.pcrSelect = pcrs->sel;
