@@ -204,6 +204,18 @@ static void real_collateral(void **state)
 	expect(&v, "tdx.tcb_status", CVM_CHECK_PASS);
 	cvm_verdict_free(&v);
 
+	/* the v5 quote is from another platform (FMSPC 90C06F000000): the
+	 * same collateral must not give it a TCB status */
+	size_t len5;
+	uint8_t *q5 = read_vector("tdx/v5/quote.dat", &len5);
+	assert_non_null(q5);
+	run(q5, len5, &o, &pol, &v);
+	expect(&v, "tdx.tcb_info_match", CVM_CHECK_FAIL);
+	expect(&v, "tdx.tcb_status", CVM_CHECK_ERROR);
+	assert_false(cvm_verdict_accepted(&v));
+	cvm_verdict_free(&v);
+	free(q5);
+
 	/* while the TCB Signing certificate was valid, the chains verify, but
 	 * the collateral had not been issued yet */
 	cvm_attest_parse_time("2025-05-01", &o.at_time);
