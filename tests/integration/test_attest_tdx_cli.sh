@@ -109,6 +109,9 @@ av 2 "unknown policy key" "$Q/v4.dat" --policy "$tmp/badpol.json"
 grep -q "tdx.mrtdd" "$tmp/err.txt" && ok "error names tdx.mrtdd" || bad "error: $(cat "$tmp/err.txt")"
 av 2 "collateral folder without files" "$Q/v4.dat" --collateral "$tmp"
 av 2 "no QUOTE" ""
+av 2 "unknown option" "$Q/v4.dat" --bogus
+grep -q "unknown option '--bogus'" "$tmp/err.txt" && ok "names --bogus" || bad "unknown option: $(cat "$tmp/err.txt")"
+av 2 "option without value" "$Q/v4.dat" --collateral
 "$ATTEST_VERIFY" tdx --help | grep -q -- "--collateral" && ok "--help" || bad "--help"
 
 # ---- agreement with openssl(1) -------------------------------------------------------------
