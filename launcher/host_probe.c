@@ -2,21 +2,18 @@
 
 #include <errno.h>
 #include <stdarg.h>
-#include <linux/landlock.h>
-#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
-#include <seccomp.h>
 #include <selinux/selinux.h>
 
 #include "cvm_fileio.h"
 #include "kvm_probe.h"
 #include "launch_prepare.h"
+#include "sandbox.h"
 #include "sev_probe.h"
 #include "sev_qemu.h"
 
@@ -91,42 +88,6 @@ static json_object *probe_selinux(void)
 	return o;
 }
 
-static json_object *probe_seccomp(void)
-{
-	unsigned api = seccomp_api_get();
-	json_object *o;
-
-	if (api < 1)
-		return section(false, "libseccomp reports no usable seccomp API");
-	o = section(true, "libseccomp API level %u (%s)", api,
-		    api >= 3 ? "TSYNC and SCMP_ACT_LOG available" : "no SCMP_ACT_LOG");
-	json_object_object_add(o, "api_level", json_object_new_int((int)api));
-	return o;
-}
-
-static json_object *probe_landlock(void)
-{
-	long abi = syscall(SYS_landlock_create_ruleset, NULL, 0, LANDLOCK_CREATE_RULESET_VERSION);
-	json_object *o;
-
-	if (abi < 0)
-		return section(false, "landlock_create_ruleset: %s", strerror(errno));
-	o = section(true, "Landlock ABI %ld", abi);
-	json_object_object_add(o, "abi", json_object_new_int64(abi));
-	return o;
-}
-
-static json_object *probe_cgroup(void)
-{
-	struct statfs sfs;
-
-	if (statfs("/sys/fs/cgroup", &sfs) < 0)
-		return section(false, "/sys/fs/cgroup: %s", strerror(errno));
-	if ((unsigned long)sfs.f_type != CGROUP2_SUPER_MAGIC)
-		return section(false, "/sys/fs/cgroup is not cgroup v2 (unified hierarchy)");
-	return section(true, "cgroup v2 mounted at /sys/fs/cgroup");
-}
-
 static json_object *probe_tpm(const struct cvm_hostcfg *cfg)
 {
 	if (cfg->tpm_tcti[0])
@@ -162,9 +123,8 @@ struct json_object *cvm_host_probe(const struct cvm_hostcfg *cfg, int kvm_timeou
 	json_object_object_add(o, "emulator", probe_emulator(cfg));
 	add_confidential(o, cfg);
 	json_object_object_add(o, "selinux", probe_selinux());
-	json_object_object_add(o, "seccomp", probe_seccomp());
-	json_object_object_add(o, "landlock", probe_landlock());
-	json_object_object_add(o, "cgroup", probe_cgroup());
+	/* seccomp, landlock, cgroup, namespaces: the sandbox measures its own */
+	cvm_sandbox_probe_json(o);
 	json_object_object_add(o, "tpm", probe_tpm(cfg));
 	return o;
 }

@@ -17,17 +17,22 @@
 
 #include <json-c/json.h>
 
+#include "cgroup.h"
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
+#include "landlock.h"
 #include "launch_prepare.h"
 #include "procinfo.h"
 #include "qemu_argv.h"
 #include "qmp.h"
 #include "record.h"
 #include "release.h"
+#include "sandbox_verify.h"
+#include "seccomp_policy.h"
 #include "spawn.h"
 #include "state.h"
 #include "supervise.h"
+#include "uidalloc.h"
 
 struct launch {
 	const struct cvm_hostcfg *cfg;
@@ -40,6 +45,13 @@ struct launch {
 	char record_path[PATH_MAX + 16];
 	struct cvm_argv argv;
 	int notify_fd;        /* --detach: tells the waiting parent how the start went */
+	/* the sandbox (launcher/sandbox*.c): what was loaded and what was found */
+	struct cvm_seccomp_bpf bpf;
+	char policy_path[PATH_MAX];
+	int landlock_abi;
+	char cgroup_dir[PATH_MAX];
+	char cgroup_note[1100];
+	struct cvm_sandbox_verdict verdict;
 };
 
 static int read_uuid(char out[37])
@@ -50,6 +62,33 @@ static int read_uuid(char out[37])
 		return -1;
 	out[strcspn(out, "\n")] = '\0';
 	return 0;
+}
+
+/* Under the host-wide lock: a uid/gid no live tenant (by its state) and no
+ * running process (by /proc) uses. Freed when the state is removed. A state
+ * that cannot be read may hold a uid: fail closed rather than guess. */
+static int alloc_uid(struct launch *l, cvm_err *err)
+{
+	cvm_autostrv char **names = NULL;
+	cvm_autofree uid_t *used = NULL;
+	size_t n = 0, count = 0;
+
+	if (cvm_state_list(l->cfg, &names, err) < 0)
+		return -1;
+	while (names && names[count])
+		count++;
+	used = calloc(count + 1, sizeof(*used));
+	if (!used)
+		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
+	for (size_t i = 0; i < count; i++) {
+		struct cvm_tenant_state other = { 0 };
+		if (cvm_state_load(l->cfg, names[i], &other, err) < 0)
+			return cvm_err_prefix(err, "allocating a uid: ");
+		if (other.uid)
+			used[n++] = other.uid;
+		cvm_state_free(&other);
+	}
+	return cvm_uid_alloc(l->cfg->uid_min, l->cfg->uid_max, used, n, "/proc", &l->st.uid, &l->st.gid, err);
 }
 
 /* Under the host-wide lock: claim the name, write the state, make the run dir. */
@@ -78,6 +117,8 @@ static int claim(struct launch *l, cvm_err *err)
 	if (read_uuid(l->st.uuid) < 0 || cvm_proc_boot_id(l->st.boot_id) < 0 ||
 	    cvm_proc_start_time(getpid(), &l->st.supervisor_start) < 0)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "cannot read uuid/boot id/start time from /proc");
+	if (alloc_uid(l, err) < 0)
+		return -1;
 	/* state first: from here on a crash is recoverable */
 	if (cvm_state_save(l->cfg, &l->st, err) < 0)
 		return -1;
@@ -122,6 +163,10 @@ static int wait_ready(struct launch *l, struct cvm_supervisor *sup, cvm_err *err
 	for (int i = 0; i < 200; i++) {
 		struct cvm_qmp q;
 		cvm_err e = { 0 };
+		if (cvm_supervise_guest_gone(sup) && WIFSIGNALED(sup->wait_status))
+			return cvm_err_set(err, CVM_EXIT_GUEST, 0, "the emulator was killed by signal %d (SIG%s)%s during start-up",
+					   WTERMSIG(sup->wait_status), sigabbrev_np(WTERMSIG(sup->wait_status)),
+					   WTERMSIG(sup->wait_status) == SIGSYS ? ": a syscall its seccomp policy forbids" : "");
 		if (cvm_supervise_guest_gone(sup))
 			return cvm_err_set(err, CVM_EXIT_GUEST, 0, "the emulator exited during start-up (status %d)",
 					   WIFEXITED(sup->wait_status) ? WEXITSTATUS(sup->wait_status) : -1);
@@ -136,6 +181,86 @@ static int wait_ready(struct launch *l, struct cvm_supervisor *sup, cvm_err *err
 		nanosleep(&ts, NULL);
 	}
 	return cvm_err_set(err, CVM_EXIT_GUEST, 0, "the emulator did not answer on %s within 10 s", l->qmp_path);
+}
+
+/* Before the fork: compile the seccomp policy (the hash of exactly these
+ * bytes goes into the record), probe Landlock for the record, and make the
+ * tenant cgroup where cgroup v2 is delegated. */
+static int sandbox_prepare(struct launch *l, struct cvm_sandbox_plan *plan, cvm_err *err)
+{
+	const struct cvm_spec *s = &l->p->spec;
+	struct cvm_cgroup_probe cg;
+
+	if (s->seccomp != CVM_SECCOMP_OFF) {
+		snprintf(l->policy_path, sizeof(l->policy_path), "%s/qemu-system-x86_64.policy",
+			 l->cfg->seccomp_policy_dir);
+		if (cvm_scp_compile_file(l->policy_path,
+					 s->seccomp == CVM_SECCOMP_LOG ? CVM_SCP_MODE_LOG : CVM_SCP_MODE_ENFORCE,
+					 &l->bpf, err) < 0)
+			return -1;
+		plan->bpf = &l->bpf;
+		plan->policy_file = l->policy_path;
+	}
+	l->landlock_abi = cvm_landlock_abi();
+	if (s->landlock == CVM_MODE_REQUIRE && l->landlock_abi <= 0)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
+				   "spec requires Landlock but this kernel lacks it (landlock: auto to run without)");
+	plan->jit_bytes = l->p->accel == CVM_ACCEL_TCG ? (unsigned long long)CVM_TCG_TB_MIB << 20 : 0;
+	if (!s->limits.memory_mib && !s->limits.pids && !s->limits.cpu_percent) {
+		snprintf(l->cgroup_note, sizeof(l->cgroup_note), "no cgroup limits in the spec");
+		return 0;
+	}
+	cvm_cgroup_probe("/proc", &cg);
+	if (!cg.delegated) {
+		snprintf(l->cgroup_note, sizeof(l->cgroup_note), "cgroup v2 not delegated: %s", cg.reason);
+		return 0; /* rlimits still apply; the record says why there is no cgroup */
+	}
+	if (cvm_cgroup_create(cg.parent, s->name, &s->limits, l->cgroup_dir, sizeof(l->cgroup_dir), err) < 0)
+		return -1;
+	plan->cgroup_dir = l->cgroup_dir;
+	return 0;
+}
+
+/* After QEMU is up (all its start-up threads exist): check every thread from
+ * /proc. A guest that is not confined as required is stopped (by the caller's
+ * failure path) and the launch fails with exit 4. */
+static int sandbox_verify(struct launch *l, struct cvm_supervisor *sup, cvm_err *err)
+{
+	const struct cvm_spec *s = &l->p->spec;
+	struct cvm_sandbox_expect exp = {
+		.uid = l->st.uid, .gid = l->st.gid, .seccomp = s->seccomp != CVM_SECCOMP_OFF,
+		.namespaces = s->net == CVM_NET_NONE ? "mnt,pid,ipc,uts,net" : "mnt,pid,ipc,uts",
+	};
+
+	if (cvm_sandbox_verify("/proc", sup->guest, &exp, s->seccomp != CVM_SECCOMP_OFF ? &l->bpf : NULL,
+			       &l->verdict, err) < 0)
+		return -1;
+	if (!l->verdict.ok)
+		return cvm_err_set(err, CVM_EXIT_SANDBOX, 0, "guest process not confined as required: %s",
+				   l->verdict.failure);
+	return 0;
+}
+
+static void sandbox_record(struct launch *l, struct cvm_record_layers *layers)
+{
+	struct cvm_sandbox_record_in in = {
+		.verdict = &l->verdict, .seccomp = l->p->spec.seccomp, .policy_path = l->policy_path,
+		.landlock = l->p->spec.landlock, .landlock_abi = l->landlock_abi,
+		.cgroup = l->cgroup_dir[0] ? l->cgroup_dir : NULL, .cgroup_note = l->cgroup_note,
+	};
+
+	layers->sandbox = json_object_new_object();
+	cvm_sandbox_record_json(&in, layers->sandbox);
+}
+
+static void sandbox_release(struct launch *l)
+{
+	cvm_err e = { 0 };
+
+	if (l->cgroup_dir[0])
+		cvm_cgroup_remove(l->cgroup_dir, &e);
+	l->cgroup_dir[0] = '\0';
+	cvm_seccomp_bpf_free(&l->bpf);
 }
 
 static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *err)
@@ -155,6 +280,20 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 		.guest_ram_bytes = p->spec.memory_mib << 20, .limits = p->spec.limits,
 	};
 	cvm_autoclose int logfd = -1;
+	const char *reads[3];
+	size_t n_reads = 0;
+
+	if (sandbox_prepare(l, &plan, err) < 0)
+		return -1;
+	/* Landlock: the guest reads its kernel, initrd and firmware by path. */
+	if (p->spec.kernel[0])
+		reads[n_reads++] = p->spec.kernel;
+	if (p->spec.initrd[0])
+		reads[n_reads++] = p->spec.initrd;
+	if (p->spec.firmware[0])
+		reads[n_reads++] = p->spec.firmware;
+	plan.read_paths = reads;
+	plan.n_read_paths = n_reads;
 
 	snprintf(l->qmp_path, sizeof(l->qmp_path), "%s/" CVM_QMP_SOCKET, l->st.run_dir);
 	snprintf(l->log_path, sizeof(l->log_path), "%s/emulator.log", l->st.run_dir);
@@ -178,7 +317,7 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 		return -1;
 	if (wait_ready(l, sup, err) < 0)
 		return -1;
-	return 0;
+	return sandbox_verify(l, sup, err);
 }
 
 static void mark_stopping(void *opaque)
@@ -253,6 +392,7 @@ static int launch_supervise(struct launch *l, cvm_err *err)
 	if (claim(l, err) < 0 || start_guest(l, &sup, err) < 0)
 		goto fail;
 	l->st.status = CVM_TENANT_RUNNING;
+	sandbox_record(l, &layers);
 	cvm_conf_to_json(&l->p->conf, layers.confidential);
 	if (l->p->expected_measurement[0])
 		json_object_object_add(layers.confidential, "expected_measurement",
@@ -271,6 +411,7 @@ static int launch_supervise(struct launch *l, cvm_err *err)
 	if (rc != CVM_EXIT_OK)
 		print_log_tail(l->log_path, out);
 	append_history(l, &sup);
+	sandbox_release(l);
 	release(l, out);
 	close(sup.sigfd);
 	return rc;
@@ -282,6 +423,7 @@ fail:
 	}
 	if (l->log_path[0] && err->exit_code == CVM_EXIT_GUEST)
 		print_log_tail(l->log_path, out);
+	sandbox_release(l);
 	release(l, out);
 	close(sup.sigfd);
 	sigprocmask(SIG_SETMASK, &old, NULL);

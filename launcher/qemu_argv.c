@@ -24,7 +24,16 @@ int cvm_qemu_argv(const struct cvm_qemu_inputs *in, struct cvm_argv *out, cvm_er
 	PUSH("-display");
 	PUSH("none");
 	PUSH("-machine");
-	PUSHF("q35,accel=%s%s", kvm ? "kvm" : "tcg", in->machine_extra ? in->machine_extra : "");
+	if (kvm) {
+		PUSHF("q35,accel=kvm%s", in->machine_extra ? in->machine_extra : "");
+	} else {
+		/* TCG: split-wx keeps every mapping W^X (the seccomp policy kills a
+		 * writable+executable one); a bounded code buffer, covered by the
+		 * sandbox's RLIMIT_FSIZE (it is a memfd). */
+		PUSHF("q35%s", in->machine_extra ? in->machine_extra : "");
+		PUSH("-accel");
+		PUSHF("tcg,split-wx=on,tb-size=%u", CVM_TCG_TB_MIB);
+	}
 	PUSH("-cpu");
 	PUSH(in->cpu_model ? in->cpu_model : kvm ? "host" : "max");
 	PUSH("-smp");

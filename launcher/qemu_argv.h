@@ -23,5 +23,6 @@ int cvm_qemu_argv(const struct cvm_qemu_inputs *in, struct cvm_argv *out, cvm_er
 /* Names of the files QEMU creates in the run dir. */
 #define CVM_CONSOLE_LOG "console.log"
 #define CVM_QMP_SOCKET "qmp.sock"
+#define CVM_TCG_TB_MIB 256 /* TCG translation buffer (-accel tcg,tb-size=), MiB */
 
 #endif

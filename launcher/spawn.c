@@ -44,11 +44,12 @@ int cvm_spawn_guest(struct cvm_sandbox_plan *plan, char *const argv[], int stdio
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return cvm_err_sys(err, CVM_EXIT_FAILURE, "pipe");
-	child = fork();
+	/* fork + a new pid namespace (it cannot be entered later by the child) */
+	child = cvm_sandbox_fork(err);
 	if (child < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return cvm_err_sys(err, CVM_EXIT_FAILURE, "fork");
+		return -1;
 	}
 	if (child == 0) {
 		close(pipefd[0]);

@@ -12,6 +12,7 @@ pass() { echo "PASS: $*"; }
 command -v qemu-system-x86_64 >/dev/null || skip "qemu-system-x86_64 not installed"
 
 T=$(mktemp -d /tmp/cvm-it.XXXXXX)
+chmod 755 "$T" # tenant uids must reach their run dirs (each is 0700, owned by its tenant)
 cleanup_t() {
   # never leave a guest behind, even when the test failed half-way
   for p in $(cat "$T"/state/tenants/*/state.json 2>/dev/null | sed -n 's/.*"guest_pid": *\([0-9]*\).*/\1/p'); do

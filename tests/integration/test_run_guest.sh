@@ -13,6 +13,16 @@ cvm ls --json | grep -q '"name": *"it-run"' || fail "ls --json lacks the tenant"
 cvm status it-run --json | grep -q '"guest_state": *"running"' || fail "status: QMP run state not running"
 [ -f "$T/state/tenants/it-run/record.json" ] || fail "no launch record"
 grep -q '"used": *"tcg"' "$T/state/tenants/it-run/record.json" || fail "record lacks accel tcg"
+# the full sandbox (launcher/sandbox*.c): verified on every thread, recorded
+rec=$T/state/tenants/it-run/record.json
+grep -q '"sandbox_verified": *true' "$rec" || fail "record: sandbox not verified"
+grep -q '"mode": *"enforce"' "$rec" || fail "record: seccomp not enforcing"
+grep -Eq '"bpf_sha256": *"[0-9a-f]{64}"' "$rec" || fail "record: no BPF hash"
+gpid=$(sed -n 's/.*"guest_pid": *\([0-9]*\).*/\1/p' "$T/state/tenants/it-run/state.json" | head -1)
+for st in /proc/$gpid/task/*/status; do
+  grep -q "^Seccomp:\s*2$" "$st" && grep -q "^NoNewPrivs:\s*1$" "$st" && grep -q "^CapEff:\s*0*$" "$st" \
+    && grep -Eq "^Uid:\s+2[0-9]{5}\s" "$st" || fail "thread $st of QEMU is not confined"
+done
 pass "ls, status (QMP) and the launch record agree"
 
 out=$(cvm stop it-run --timeout 60)

@@ -39,7 +39,7 @@ static void test_kernel_tcg(void **state)
 	check("{\"name\":\"t\",\"kernel\":\"/boot/k\",\"initrd\":\"/boot/i\",\"cmdline\":\"console=ttyS0 quiet\"}",
 	      CVM_ACCEL_TCG, NULL, -1,
 	      "/usr/bin/qemu-system-x86_64 -name guest=t,debug-threads=on -nodefaults -no-user-config -display none"
-	      " -machine q35,accel=tcg -cpu max -smp 1 -m 256 -kernel /boot/k -initrd /boot/i"
+	      " -machine q35 -accel tcg,split-wx=on,tb-size=256 -cpu max -smp 1 -m 256 -kernel /boot/k -initrd /boot/i"
 	      " -append 'console=ttyS0 quiet'" COMMON_TAIL);
 }
 
