@@ -61,7 +61,8 @@ static int get_b64(json_object *o, const char *key, struct cvm_blob *out, cvm_er
 
 static int only_keys(json_object *o, const char *const *keys, const char *where, cvm_err *err)
 {
-	json_object_object_foreach(o, key, val) {
+	json_object_object_foreach(o, key, val)
+	{
 		bool known = false;
 		(void)val;
 		for (size_t i = 0; keys[i]; i++)
@@ -76,11 +77,13 @@ static int parse_pcrs(json_object *o, struct cvm_tpm_pcrs *p, cvm_err *err)
 {
 	if (!json_object_is_type(o, json_type_object))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "tpm.pcrs must be an object");
-	json_object_object_foreach(o, bank, vals) {
+	json_object_object_foreach(o, bank, vals)
+	{
 		TPM2_ALG_ID alg = cvm_tpm_hash_from_name(bank);
 		if (alg == TPM2_ALG_ERROR || !json_object_is_type(vals, json_type_object))
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "tpm.pcrs: bad bank \"%s\"", bank);
-		json_object_object_foreach(vals, idx, hex) {
+		json_object_object_foreach(vals, idx, hex)
+		{
 			uint8_t val[64];
 			char *end;
 			unsigned long i = strtoul(idx, &end, 10);
@@ -97,7 +100,7 @@ static int parse_pcrs(json_object *o, struct cvm_tpm_pcrs *p, cvm_err *err)
 
 static int parse_tpm(json_object *t, struct cvm_bundle *b, cvm_err *err)
 {
-	static const char *const keys[] = { "quote", "signature", "pcrs", "ak_pem", NULL };
+	static const char *const keys[] = {"quote", "signature", "pcrs", "ak_pem", NULL};
 	json_object *pcrs;
 	const char *pem;
 
@@ -117,7 +120,7 @@ static int parse_tpm(json_object *t, struct cvm_bundle *b, cvm_err *err)
 
 static int parse_snp(json_object *s, struct cvm_bundle *b, cvm_err *err)
 {
-	static const char *const keys[] = { "report", "vcek", "chain", NULL };
+	static const char *const keys[] = {"report", "vcek", "chain", NULL};
 	const char *chain;
 
 	if (!json_object_is_type(s, json_type_object))
@@ -161,8 +164,8 @@ static int parse_records(json_object *arr, struct cvm_bundle *b, cvm_err *err)
 
 int cvm_bundle_parse(const char *text, struct cvm_bundle *b, cvm_err *err)
 {
-	static const char *const keys[] = { "format", "tenant", "created", "nonce", "records",
-					    "eventlog", "tpm", "snp", NULL };
+	static const char *const keys[] = {"format",   "tenant", "created", "nonce", "records",
+	                                   "eventlog", "tpm",    "snp",     NULL};
 	cvm_autojson json_object *root = NULL;
 	json_object *v;
 	const char *s;
@@ -173,7 +176,8 @@ int cvm_bundle_parse(const char *text, struct cvm_bundle *b, cvm_err *err)
 	if (get_string(root, "format", &s, err) < 0)
 		return cvm_err_prefix(err, "bundle: ");
 	if (strcmp(s, CVM_BUNDLE_FORMAT) != 0)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "bundle: format \"%.40s\" is not %s", s, CVM_BUNDLE_FORMAT);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "bundle: format \"%.40s\" is not %s", s,
+		                   CVM_BUNDLE_FORMAT);
 	if (only_keys(root, keys, "", err) < 0)
 		return cvm_err_prefix(err, "bundle: ");
 	if (get_string(root, "tenant", &s, err) < 0 || strlen(s) >= sizeof(b->tenant))
@@ -257,7 +261,8 @@ char *cvm_bundle_format(const struct cvm_bundle *b, cvm_err *err)
 	for (size_t i = 0; i < b->n_records; i++)
 		json_object_array_add(recs, b64_json(&b->records[i]));
 	for (size_t i = 0; i < b->log.n; i++)
-		json_object_array_add(log, cvm_evlog_entry_json(&b->log.e[i], !entry_is_tenant(&b->log.e[i], b->tenant)));
+		json_object_array_add(log,
+		                      cvm_evlog_entry_json(&b->log.e[i], !entry_is_tenant(&b->log.e[i], b->tenant)));
 	json_object_object_add(tpm, "quote", b64_json(&b->quote));
 	json_object_object_add(tpm, "signature", b64_json(&b->signature));
 	json_object_object_add(tpm, "pcrs", pcrs_json(b->pcrs));
@@ -272,7 +277,8 @@ char *cvm_bundle_format(const struct cvm_bundle *b, cvm_err *err)
 		json_object_object_add(root, "snp", snp);
 	}
 	if (asprintf(&out, "%s\n",
-		     json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+	             json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) <
+	    0)
 		goto oom;
 	return out;
 oom:

@@ -25,7 +25,7 @@ static void check_ak(const struct cvm_evidence_policy *p, EVP_PKEY *ak, char fp[
 	}
 	if (p->n_ak == 0) {
 		cvm_verdict_add(v, "tpm.ak_trusted", CVM_CHECK_ERROR,
-				"the policy names no trusted AK (tpm.trusted_ak_sha256); AK %s", fp);
+		                "the policy names no trusted AK (tpm.trusted_ak_sha256); AK %s", fp);
 		return;
 	}
 	for (size_t i = 0; i < p->n_ak; i++) {
@@ -41,7 +41,7 @@ static void check_ak(const struct cvm_evidence_policy *p, EVP_PKEY *ak, char fp[
  * may not touch any PCR the quote does not cover (that part of the log
  * would be unverified). */
 static void check_replay(const struct cvm_bundle *b, const struct cvm_evidence_policy *p,
-			 const struct cvm_tpm_pcrs *quoted, struct cvm_verdict *v)
+                         const struct cvm_tpm_pcrs *quoted, struct cvm_verdict *v)
 {
 	const struct cvm_tpm_pcr *q = cvm_tpm_pcrs_find(quoted, TPM2_ALG_SHA256, p->pcr);
 	uint8_t replay[32];
@@ -51,8 +51,8 @@ static void check_replay(const struct cvm_bundle *b, const struct cvm_evidence_p
 	for (size_t i = 0; i < b->log.n; i++) {
 		if (b->log.e[i].pcr != p->pcr) {
 			cvm_verdict_add(v, "eventlog.replay", CVM_CHECK_FAIL,
-					"entry seq %lu extends PCR %u, the policy's launch PCR is %u", b->log.e[i].seq,
-					b->log.e[i].pcr, p->pcr);
+			                "entry seq %lu extends PCR %u, the policy's launch PCR is %u", b->log.e[i].seq,
+			                b->log.e[i].pcr, p->pcr);
 			return;
 		}
 	}
@@ -64,10 +64,10 @@ static void check_replay(const struct cvm_bundle *b, const struct cvm_evidence_p
 	cvm_hex_encode(replay, 32, hex);
 	if (memcmp(replay, q->value, 32) == 0)
 		cvm_verdict_add(v, "eventlog.replay", CVM_CHECK_PASS, "%zu entries replay to quoted PCR %u %.16s...", n,
-				p->pcr, hex);
+		                p->pcr, hex);
 	else
 		cvm_verdict_add(v, "eventlog.replay", CVM_CHECK_FAIL,
-				"%zu entries replay to %.16s..., the quoted PCR %u differs", n, hex, p->pcr);
+		                "%zu entries replay to %.16s..., the quoted PCR %u differs", n, hex, p->pcr);
 }
 
 static const struct cvm_evlog_entry *find_entry(const struct cvm_evlog *log, const uint8_t digest[32])
@@ -87,7 +87,7 @@ static void prefix_name(char *buf, size_t len, size_t i, size_t n)
 }
 
 static void add_named(struct cvm_verdict *v, const char *prefix, const char *check, enum cvm_check_result r,
-		      const char *detail)
+                      const char *detail)
 {
 	char name[48];
 
@@ -128,7 +128,8 @@ static json_object *record_identity(const struct cvm_bundle *b, size_t i, const 
 	tenant = json_object_get_string(cvm_record_get(rec, "tenant"));
 	uuid = json_object_get_string(cvm_record_get(rec, "uuid"));
 	if (!fmt || strcmp(fmt, CVM_RECORD_FORMAT) != 0 || !tenant || !uuid) {
-		add_named(v, prefix, "format", CVM_CHECK_FAIL, "not a " CVM_RECORD_FORMAT " record with tenant and uuid");
+		add_named(v, prefix, "format", CVM_CHECK_FAIL,
+		          "not a " CVM_RECORD_FORMAT " record with tenant and uuid");
 		json_object_put(rec);
 		return NULL;
 	}
@@ -144,8 +145,7 @@ static json_object *record_identity(const struct cvm_bundle *b, size_t i, const 
 	return rec;
 }
 
-static void check_snp_measurement(const struct cvm_bundle *b, json_object *const *recs, size_t n,
-				  struct cvm_verdict *v)
+static void check_snp_measurement(const struct cvm_bundle *b, json_object *const *recs, size_t n, struct cvm_verdict *v)
 {
 	char hex[2 * CVM_BUNDLE_SNP_MEASUREMENT_LEN + 1];
 
@@ -160,11 +160,11 @@ static void check_snp_measurement(const struct cvm_bundle *b, json_object *const
 		want = json_object_get_string(cvm_record_get(recs[i], "confidential.expected_measurement"));
 		if (want && strcasecmp(want, hex) == 0)
 			cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_PASS,
-					"report MEASUREMENT equals the launch record's expected measurement");
+			                "report MEASUREMENT equals the launch record's expected measurement");
 		else
 			cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_FAIL,
-					"report MEASUREMENT %.16s... differs from the record's expected %.16s...", hex,
-					want ? want : "(absent)");
+			                "report MEASUREMENT %.16s... differs from the record's expected %.16s...", hex,
+			                want ? want : "(absent)");
 		return;
 	}
 	cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_FAIL, "no launch record to compare with");
@@ -212,15 +212,15 @@ int cvm_bundle_verify(const struct cvm_bundle_verify_in *in, struct cvm_verdict 
 	check_ak(in->policy, ak, fp, v);
 
 	struct cvm_tpm_quote_in q = {
-		.attest = b->quote.data,
-		.attest_len = b->quote.len,
-		.sig = b->signature.data,
-		.sig_len = b->signature.len,
-		.pcrs = b->pcrs,
-		.ak = ak,
-		.ak_sha256 = fp[0] ? fp : NULL,
-		.nonce = in->nonce,
-		.nonce_len = in->nonce_len,
+	    .attest = b->quote.data,
+	    .attest_len = b->quote.len,
+	    .sig = b->signature.data,
+	    .sig_len = b->signature.len,
+	    .pcrs = b->pcrs,
+	    .ak = ak,
+	    .ak_sha256 = fp[0] ? fp : NULL,
+	    .nonce = in->nonce,
+	    .nonce_len = in->nonce_len,
 	};
 	if (cvm_tpm_quote_verify(&q, v, NULL, quoted, err) < 0)
 		return cvm_err_prefix(err, "bundle tpm: ");
@@ -231,7 +231,7 @@ int cvm_bundle_verify(const struct cvm_bundle_verify_in *in, struct cvm_verdict 
 	if (b->snp_report.data) {
 		if (!in->snp_verify)
 			cvm_verdict_add(v, "snp.report", CVM_CHECK_ERROR,
-					"the bundle carries an SNP report but no SNP verifier was given");
+			                "the bundle carries an SNP report but no SNP verifier was given");
 		else if (in->snp_verify(in->snp_ctx, b, v, err) < 0)
 			return cvm_err_prefix(err, "bundle snp: ");
 	}

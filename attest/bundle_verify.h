@@ -26,8 +26,7 @@
 /* Verifies the bundle's SNP report (b->snp_*) into @v: the SNP verifier is
  * another module, reached through this hook so the bundle code does not
  * depend on its roots and policy plumbing. Returns -1 only on bad input. */
-typedef int (*cvm_bundle_snp_verify_fn)(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v,
-					cvm_err *err);
+typedef int (*cvm_bundle_snp_verify_fn)(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v, cvm_err *err);
 
 struct cvm_bundle_verify_in {
 	const struct cvm_bundle *bundle;

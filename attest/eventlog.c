@@ -77,7 +77,8 @@ static int entry_from_json(json_object *o, struct cvm_evlog_entry *e, cvm_err *e
 	memset(e, 0, sizeof(*e));
 	if (!json_object_is_type(o, json_type_object))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "entry is not a JSON object");
-	json_object_object_foreach(o, key, val) {
+	json_object_object_foreach(o, key, val)
+	{
 		if (strcmp(key, "seq") == 0) {
 			if (cvm_json_int(val, 1, 0x7fffffff, &v) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"seq\" must be a positive integer");
@@ -89,8 +90,7 @@ static int entry_from_json(json_object *o, struct cvm_evlog_entry *e, cvm_err *e
 			e->pcr = (unsigned)v;
 			have_pcr = true;
 		} else if (strcmp(key, "digest") == 0) {
-			if (!json_object_is_type(val, json_type_string) ||
-			    strlen(json_object_get_string(val)) != 64 ||
+			if (!json_object_is_type(val, json_type_string) || strlen(json_object_get_string(val)) != 64 ||
 			    cvm_hex_decode(json_object_get_string(val), e->digest, 32) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"digest\" must be 64 hex digits");
 			have_digest = true;
@@ -108,7 +108,9 @@ static int entry_from_json(json_object *o, struct cvm_evlog_entry *e, cvm_err *e
 	}
 	if (!have_seq || !have_pcr || !have_digest)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "entry lacks \"%s\"",
-				   !have_seq ? "seq" : !have_pcr ? "pcr" : "digest");
+		                   !have_seq   ? "seq"
+		                   : !have_pcr ? "pcr"
+		                               : "digest");
 	return 0;
 }
 
@@ -123,8 +125,7 @@ static int check_seq(const struct cvm_evlog *log, const struct cvm_evlog_entry *
 	return 0;
 }
 
-int cvm_evlog_parse_lines(const char *text, size_t len, const char *origin, struct cvm_evlog *log,
-			  cvm_err *err)
+int cvm_evlog_parse_lines(const char *text, size_t len, const char *origin, struct cvm_evlog *log, cvm_err *err)
 {
 	size_t line = 0, off = 0;
 
@@ -187,7 +188,9 @@ char *cvm_evlog_entry_line(const struct cvm_evlog_entry *e)
 	cvm_autojson json_object *o = cvm_evlog_entry_json(e, false);
 	char *line = NULL;
 
-	if (!o || asprintf(&line, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
+	if (!o ||
+	    asprintf(&line, "%s\n",
+	             json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) < 0)
 		return NULL;
 	return line;
 }

@@ -41,8 +41,7 @@ int cvm_evlog_append(struct cvm_evlog *log, const struct cvm_evlog_entry *entry)
 
 /* Parse the JSON-lines file text (@origin names it in errors, with the line
  * number). Blank lines are not allowed: the file is written by us alone. */
-int cvm_evlog_parse_lines(const char *text, size_t len, const char *origin, struct cvm_evlog *log,
-			  cvm_err *err);
+int cvm_evlog_parse_lines(const char *text, size_t len, const char *origin, struct cvm_evlog *log, cvm_err *err);
 /* Parse a JSON array of entry objects (the bundle's "eventlog"). */
 int cvm_evlog_from_json(struct json_object *arr, struct cvm_evlog *log, cvm_err *err);
 /* One entry as a JSON object (record omitted when @redact or empty). */

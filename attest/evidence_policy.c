@@ -32,7 +32,7 @@ static bool is_hex(const char *s, size_t min, size_t max)
 /* A string or an array of strings into @dst (rows of @width bytes),
  * lower-cased when @hex; @lo/@hi bound hex lengths. */
 static int string_list(json_object *o, const char *key, char *dst, size_t width, size_t *n, bool allow_single,
-		       size_t hex_lo, size_t hex_hi, cvm_err *err)
+                       size_t hex_lo, size_t hex_hi, cvm_err *err)
 {
 	size_t count;
 
@@ -43,7 +43,7 @@ static int string_list(json_object *o, const char *key, char *dst, size_t width,
 		count = json_object_array_length(o);
 	} else {
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"%s\" must be %s", key,
-				   allow_single ? "a string or an array of strings" : "an array of strings");
+		                   allow_single ? "a string or an array of strings" : "an array of strings");
 	}
 	if (count == 0 || count > CVM_EVP_LIST_MAX)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"%s\" must list 1 to %d values", key, CVM_EVP_LIST_MAX);
@@ -55,7 +55,7 @@ static int string_list(json_object *o, const char *key, char *dst, size_t width,
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"%s\"[%zu] is not a valid value", key, i);
 		if (hex_hi && !is_hex(str, hex_lo, hex_hi))
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"%s\"[%zu] must be %zu-%zu hex digits", key, i,
-					   hex_lo, hex_hi);
+			                   hex_lo, hex_hi);
 		for (size_t k = 0; str[k]; k++)
 			row[k] = hex_hi ? (char)tolower((unsigned char)str[k]) : str[k];
 		row[strlen(str)] = '\0';
@@ -119,13 +119,15 @@ static int parse_tpm(json_object *t, struct cvm_evidence_policy *p, cvm_err *err
 
 	if (!json_object_is_type(t, json_type_object))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "must be an object");
-	json_object_object_foreach(t, key, val) {
+	json_object_object_foreach(t, key, val)
+	{
 		if (strcmp(key, "trusted_ak_sha256") == 0) {
 			size_t n;
 			if (string_list(val, key, p->ak_sha256[p->n_ak], 65, &n, false, 64, 64, err) < 0)
 				return -1;
 			if (p->n_ak + n > CVM_EVP_LIST_MAX)
-				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "more than %d trusted AKs", CVM_EVP_LIST_MAX);
+				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "more than %d trusted AKs",
+				                   CVM_EVP_LIST_MAX);
 			p->n_ak += n;
 		} else if (strcmp(key, "trusted_ak_pem") == 0) {
 			if (ak_pems(val, p, err) < 0)
@@ -153,13 +155,14 @@ static int uid_range(json_object *o, struct cvm_evidence_policy *p, cvm_err *err
 
 static int parse_record(json_object *r, struct cvm_evidence_policy *p, cvm_err *err)
 {
-	static const char *const seccomp[] = { "enforce", "log", "off", NULL };
-	static const char *const selinux[] = { "enforcing", "permissive", "unavailable", "off", NULL };
-	static const char *const landlock[] = { "enforced", "unavailable", "off", NULL };
+	static const char *const seccomp[] = {"enforce", "log", "off", NULL};
+	static const char *const selinux[] = {"enforcing", "permissive", "unavailable", "off", NULL};
+	static const char *const landlock[] = {"enforced", "unavailable", "off", NULL};
 
 	if (!json_object_is_type(r, json_type_object))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "must be an object");
-	json_object_object_foreach(r, key, val) {
+	json_object_object_foreach(r, key, val)
+	{
 		int rc;
 		if (strcmp(key, "tenant") == 0)
 			rc = string_field(val, key, p->tenant, sizeof(p->tenant), err);
@@ -199,8 +202,7 @@ static int parse_record(json_object *r, struct cvm_evidence_policy *p, cvm_err *
 	return 0;
 }
 
-int cvm_evidence_policy_parse(json_object *tpm, json_object *launch_record, struct cvm_evidence_policy *p,
-			      cvm_err *err)
+int cvm_evidence_policy_parse(json_object *tpm, json_object *launch_record, struct cvm_evidence_policy *p, cvm_err *err)
 {
 	if (tpm && parse_tpm(tpm, p, err) < 0)
 		return cvm_err_prefix(err, "policy \"tpm\": ");

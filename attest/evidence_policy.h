@@ -59,14 +59,13 @@ struct cvm_evidence_policy {
 	size_t n_ns;
 	bool uid_range_set;
 	long long uid_lo, uid_hi;
-	bool require_label, require_sandbox_verified, require_no_new_privs, require_no_capabilities,
-		require_unique_uid;
+	bool require_label, require_sandbox_verified, require_no_new_privs, require_no_capabilities, require_unique_uid;
 };
 
 void cvm_evidence_policy_init(struct cvm_evidence_policy *p);
 /* Either section may be NULL (absent). Errors are CVM_EXIT_BADINPUT naming
  * the key. */
-int cvm_evidence_policy_parse(struct json_object *tpm, struct json_object *launch_record,
-			      struct cvm_evidence_policy *p, cvm_err *err);
+int cvm_evidence_policy_parse(struct json_object *tpm, struct json_object *launch_record, struct cvm_evidence_policy *p,
+                              cvm_err *err);
 
 #endif

@@ -58,8 +58,8 @@ add(struct cvm_verdict *v, const char *prefix, const char *check, enum cvm_check
 }
 
 /* Record value at @path must equal @want (when the policy sets it). */
-static void want_equal(struct cvm_verdict *v, const char *prefix, const char *check, json_object *rec,
-		       const char *path, const char *want)
+static void want_equal(struct cvm_verdict *v, const char *prefix, const char *check, json_object *rec, const char *path,
+                       const char *want)
 {
 	const char *got = rstr(rec, path);
 
@@ -75,7 +75,7 @@ static void want_equal(struct cvm_verdict *v, const char *prefix, const char *ch
 /* Record value at @path must be one of @n rows of @list (case-insensitive
  * for hex digests). */
 static void want_member(struct cvm_verdict *v, const char *prefix, const char *check, json_object *rec,
-			const char *path, const char *list, size_t width, size_t n)
+                        const char *path, const char *list, size_t width, size_t n)
 {
 	const char *got = rstr(rec, path);
 
@@ -90,8 +90,8 @@ static void want_member(struct cvm_verdict *v, const char *prefix, const char *c
 	add(v, prefix, check, CVM_CHECK_FAIL, "%s %s is not among the policy's values", path, got ? got : "(absent)");
 }
 
-static void want_true(struct cvm_verdict *v, const char *prefix, const char *check, json_object *rec,
-		      const char *path, bool required)
+static void want_true(struct cvm_verdict *v, const char *prefix, const char *check, json_object *rec, const char *path,
+                      bool required)
 {
 	if (!required)
 		return;
@@ -102,7 +102,7 @@ static void want_true(struct cvm_verdict *v, const char *prefix, const char *che
 }
 
 static void check_namespaces(const struct cvm_evidence_policy *p, json_object *rec, const char *prefix,
-			     struct cvm_verdict *v)
+                             struct cvm_verdict *v)
 {
 	json_object *ns = cvm_record_get(rec, "namespaces");
 
@@ -113,10 +113,11 @@ static void check_namespaces(const struct cvm_evidence_policy *p, json_object *r
 		for (size_t k = 0; json_object_is_type(ns, json_type_array) && k < json_object_array_length(ns); k++) {
 			json_object *e = json_object_array_get_idx(ns, k);
 			found |= json_object_is_type(e, json_type_string) &&
-				 strcmp(json_object_get_string(e), p->namespaces[i]) == 0;
+			         strcmp(json_object_get_string(e), p->namespaces[i]) == 0;
 		}
 		if (!found) {
-			add(v, prefix, "namespaces", CVM_CHECK_FAIL, "the guest lacks the %s namespace", p->namespaces[i]);
+			add(v, prefix, "namespaces", CVM_CHECK_FAIL, "the guest lacks the %s namespace",
+			    p->namespaces[i]);
 			return;
 		}
 	}
@@ -124,7 +125,7 @@ static void check_namespaces(const struct cvm_evidence_policy *p, json_object *r
 }
 
 static void check_label(const struct cvm_evidence_policy *p, json_object *rec, const char *prefix,
-			struct cvm_verdict *v)
+                        struct cvm_verdict *v)
 {
 	const char *label = rstr(rec, "selinux.process_label");
 	json_object *imgs = cvm_record_get(rec, "selinux.image_labels");
@@ -138,8 +139,7 @@ static void check_label(const struct cvm_evidence_policy *p, json_object *rec, c
 	for (size_t i = 0; json_object_is_type(imgs, json_type_array) && i < json_object_array_length(imgs); i++) {
 		json_object *e = json_object_array_get_idx(imgs, i);
 		/* entries are label strings or {"path","label"} objects */
-		const char *l = json_object_is_type(e, json_type_string) ? json_object_get_string(e)
-									  : rstr(e, "label");
+		const char *l = json_object_is_type(e, json_type_string) ? json_object_get_string(e) : rstr(e, "label");
 		if (!l || !*l) {
 			add(v, prefix, "label", CVM_CHECK_FAIL, "an image has no SELinux label (process %s)", label);
 			return;
@@ -154,7 +154,7 @@ static int record_id(json_object *rec, const char *key, long long *out)
 }
 
 static void check_uids(const struct cvm_evidence_policy *p, json_object *rec, const char *prefix,
-		       json_object *const *all, size_t n_all, struct cvm_verdict *v)
+                       json_object *const *all, size_t n_all, struct cvm_verdict *v)
 {
 	long long uid, gid;
 	char ids[64];
@@ -169,8 +169,8 @@ static void check_uids(const struct cvm_evidence_policy *p, json_object *rec, co
 	snprintf(ids, sizeof(ids), "uid %lld gid %lld", uid, gid);
 	if (p->uid_range_set) {
 		bool in = uid >= p->uid_lo && uid <= p->uid_hi && gid >= p->uid_lo && gid <= p->uid_hi;
-		add(v, prefix, "uid_range", in ? CVM_CHECK_PASS : CVM_CHECK_FAIL, "%s %s the policy's range [%lld, %lld]",
-		    ids, in ? "inside" : "outside", p->uid_lo, p->uid_hi);
+		add(v, prefix, "uid_range", in ? CVM_CHECK_PASS : CVM_CHECK_FAIL,
+		    "%s %s the policy's range [%lld, %lld]", ids, in ? "inside" : "outside", p->uid_lo, p->uid_hi);
 	}
 	if (!p->require_unique_uid)
 		return;
@@ -184,7 +184,8 @@ static void check_uids(const struct cvm_evidence_policy *p, json_object *rec, co
 		const char *ot = rstr(all[i], "tenant");
 		if (all[i] == rec || (tenant && ot && strcmp(tenant, ot) == 0))
 			continue;
-		if (record_id(all[i], "uid", &ou) == 0 && record_id(all[i], "gid", &og) == 0 && (ou == uid || og == gid)) {
+		if (record_id(all[i], "uid", &ou) == 0 && record_id(all[i], "gid", &og) == 0 &&
+		    (ou == uid || og == gid)) {
 			add(v, prefix, "unique_uid", CVM_CHECK_FAIL, "%s is shared with tenant %s", ids, ot);
 			return;
 		}
@@ -193,7 +194,7 @@ static void check_uids(const struct cvm_evidence_policy *p, json_object *rec, co
 }
 
 void cvm_record_check(const struct cvm_evidence_policy *p, json_object *rec, const char *prefix,
-		      json_object *const *all, size_t n_all, struct cvm_verdict *v)
+                      json_object *const *all, size_t n_all, struct cvm_verdict *v)
 {
 	const char *caps;
 
@@ -202,13 +203,13 @@ void cvm_record_check(const struct cvm_evidence_policy *p, json_object *rec, con
 	want_equal(v, prefix, "selinux", rec, "selinux.state", p->selinux);
 	want_equal(v, prefix, "landlock", rec, "landlock.state", p->landlock);
 	want_member(v, prefix, "confidential_type", rec, "confidential.type", p->confidential_type[0],
-		    sizeof(p->confidential_type[0]), p->n_ctype);
+	            sizeof(p->confidential_type[0]), p->n_ctype);
 	want_member(v, prefix, "measurement", rec, "confidential.expected_measurement", p->measurement[0],
-		    sizeof(p->measurement[0]), p->n_meas);
-	want_member(v, prefix, "emulator", rec, "emulator.sha256", p->emulator_sha256[0],
-		    sizeof(p->emulator_sha256[0]), p->n_emu);
+	            sizeof(p->measurement[0]), p->n_meas);
+	want_member(v, prefix, "emulator", rec, "emulator.sha256", p->emulator_sha256[0], sizeof(p->emulator_sha256[0]),
+	            p->n_emu);
 	want_member(v, prefix, "seccomp_bpf", rec, "seccomp.bpf_sha256", p->bpf_sha256[0], sizeof(p->bpf_sha256[0]),
-		    p->n_bpf);
+	            p->n_bpf);
 	check_namespaces(p, rec, prefix, v);
 	check_uids(p, rec, prefix, all, n_all, v);
 	check_label(p, rec, prefix, v);

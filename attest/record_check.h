@@ -19,6 +19,6 @@ struct json_object *cvm_record_get(struct json_object *rec, const char *path);
 /* Check @rec; names are "<prefix>.<check>". @all holds every record of the
  * bundle (including @rec) for the uid-uniqueness check. */
 void cvm_record_check(const struct cvm_evidence_policy *p, struct json_object *rec, const char *prefix,
-		      struct json_object *const *all, size_t n_all, struct cvm_verdict *v);
+                      struct json_object *const *all, size_t n_all, struct cvm_verdict *v);
 
 #endif

@@ -228,6 +228,22 @@ int cvm_tdx_chain_verify(STACK_OF(X509) *chain, STACK_OF(X509) *anchors, time_t 
 	return 0;
 }
 
+const char *cvm_tdx_anchor_desc(STACK_OF(X509) *path, char *out, size_t outlen)
+{
+	X509 *anchor = sk_X509_value(path, sk_X509_num(path) - 1);
+	char cn[128];
+	STACK_OF(X509) *one = sk_X509_new_null();
+
+	if (one && anchor && sk_X509_push(one, anchor) && cvm_tdx_find_by_fingerprint(one, cvm_intel_sgx_root_sha256))
+		snprintf(out, outlen, "pinned Intel SGX Root CA");
+	else {
+		subject_cn(anchor, cn, sizeof(cn));
+		snprintf(out, outlen, "given root \"%s\"", cn);
+	}
+	sk_X509_free(one);
+	return out;
+}
+
 int cvm_tdx_crl_check(X509_CRL *crl, STACK_OF(X509) *chain, time_t at, int *covered, char *why, size_t whylen)
 {
 	const X509_NAME *iname = X509_CRL_get_issuer(crl);

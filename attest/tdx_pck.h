@@ -43,6 +43,10 @@ X509 *cvm_tdx_find_by_fingerprint(STACK_OF(X509) *chain, const uint8_t fp[32]);
 int cvm_tdx_chain_verify(STACK_OF(X509) *chain, STACK_OF(X509) *anchors, time_t at, STACK_OF(X509) **path,
 			 char *why, size_t whylen);
 
+/* "pinned Intel SGX Root CA" or "given root \"CN\"": the anchor ending a
+ * verified @path. Returns @out. */
+const char *cvm_tdx_anchor_desc(STACK_OF(X509) *path, char *out, size_t outlen);
+
 /* Check @crl against a verified @path (leaf first, anchor last): the
  * CRL's issuer must be the issuer of one certificate of the chain, its
  * signature must verify with that issuer's key, @at must lie within

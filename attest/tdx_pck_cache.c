@@ -59,14 +59,14 @@ static void note(struct cvm_tdx_pck_info *i, const char *name, enum cvm_check_re
 
 STACK_OF(X509) *cvm_tdx_anchors_for(STACK_OF(X509) *roots, STACK_OF(X509) *chain)
 {
-	X509 *pinned;
-	STACK_OF(X509) *a;
+	X509 *pinned = cvm_tdx_find_by_fingerprint(chain, cvm_intel_sgx_root_sha256);
+	STACK_OF(X509) *a = sk_X509_dup(roots);
 
-	if (sk_X509_num(roots) > 0)
-		return sk_X509_dup(roots);
-	if (!(pinned = cvm_tdx_find_by_fingerprint(chain, cvm_intel_sgx_root_sha256)) || !(a = sk_X509_new_null()))
-		return NULL;
-	if (!sk_X509_push(a, pinned)) {
+	if (!a)
+		abort(); /* out of memory */
+	if (pinned && !sk_X509_push(a, pinned))
+		abort();
+	if (sk_X509_num(a) == 0) {
 		sk_X509_free(a);
 		return NULL;
 	}
@@ -134,8 +134,8 @@ static void build(struct cvm_tdx_pck_info *i, const uint8_t *pem, size_t len, ST
 	else if (!cvm_tdx_chain_verify(i->chain, anchors, at, &i->path, why, sizeof(why)))
 		note(i, "tdx.pck_chain", CVM_CHECK_FAIL, "%s", why);
 	else
-		note(i, "tdx.pck_chain", CVM_CHECK_PASS, "%d certificates, verified to the %s root", sk_X509_num(i->chain),
-		     sk_X509_num(roots) ? "given" : "pinned Intel SGX");
+		note(i, "tdx.pck_chain", CVM_CHECK_PASS, "%d certificates, verified to the %s", sk_X509_num(i->chain),
+		     cvm_tdx_anchor_desc(i->path, why, sizeof(why)));
 	sk_X509_free(anchors);
 	check_crls(i, crls, at);
 }

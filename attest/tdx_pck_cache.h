@@ -29,16 +29,17 @@ struct cvm_tdx_pck_info {
 
 struct cvm_tdx_pck_cache;
 
-/* The trust anchors for @chain: a copy of @roots when not empty, else the
- * pinned Intel SGX Root CA found in @chain by fingerprint. NULL if none.
- * Free the stack with sk_X509_free (members are borrowed). */
+/* The trust anchors for @chain: the given @roots (--trust-root) plus the
+ * pinned Intel SGX Root CA when @chain contains it (found by fingerprint).
+ * NULL if none. Free the stack with sk_X509_free (members are borrowed). */
 STACK_OF(X509) *cvm_tdx_anchors_for(STACK_OF(X509) *roots, STACK_OF(X509) *chain);
 
 struct cvm_tdx_pck_cache *cvm_tdx_pck_cache_new(void);
 void cvm_tdx_pck_cache_free(struct cvm_tdx_pck_cache *c);
 
 /* The verification of @pem (leaf first) against @roots (empty: the pinned
- * Intel SGX Root CA, found in the chain by fingerprint) and @crls at @at,
+ * Intel SGX Root CA, found in the chain by fingerprint, is always trusted
+ * besides them) and @crls at @at,
  * computed on first use (the caller passes the same roots, CRLs and time
  * for the life of the cache). The result stays owned by the cache and valid until the cache
  * is freed. Aborts on out-of-memory. */

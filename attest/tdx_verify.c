@@ -8,8 +8,6 @@
 
 #include <json-c/json.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
-#include <openssl/x509v3.h>
 
 #include "attest_util.h"
 #include "cvm_cleanup.h"
@@ -24,15 +22,9 @@
 #define MAX_FILE (4u << 20)
 #define MAX_STORED 8
 
-struct stored_check {
-	char name[48];
-	enum cvm_check_result result;
-	char detail[320];
-};
-
 struct cvm_tdx_verifier {
 	time_t at;
-	STACK_OF(X509) *roots; /* owned; empty: pinned Intel root */
+	STACK_OF(X509) *roots; /* owned: --trust-root certificates (the pinned Intel root is always trusted) */
 	STACK_OF(X509_CRL) *crls;
 	uint8_t *nonce;
 	size_t nonce_len;
@@ -40,7 +32,7 @@ struct cvm_tdx_verifier {
 	bool has_collateral;
 	struct cvm_tdx_tcb_info ti;
 	struct cvm_tdx_qe_identity qi;
-	struct stored_check stored[MAX_STORED];
+	struct cvm_check stored[MAX_STORED]; /* collateral checks, same for every quote */
 	size_t n_stored;
 	struct cvm_tdx_pck_cache *pck_cache;
 	uint8_t ak_xy[64];
@@ -56,7 +48,7 @@ static void store(struct cvm_tdx_verifier *vf, const char *name, enum cvm_check_
 
 	if (vf->n_stored == MAX_STORED)
 		abort(); /* fixed set of collateral checks; more is a programming error */
-	struct stored_check *c = &vf->stored[vf->n_stored++];
+	struct cvm_check *c = &vf->stored[vf->n_stored++];
 	snprintf(c->name, sizeof(c->name), "%s", name);
 	c->result = r;
 	va_start(ap, fmt);
@@ -112,22 +104,23 @@ static int find_in_dir(const char *dir, const char *const *names, char *out, siz
 	return 1;
 }
 
-/* Check a signed PCS document: issuer chain to the anchor, signature over
- * the exact bytes of the signed value, validity window. Stores three checks
- * named tdx.<what>_chain, _signature, _validity; returns the signed bytes in
- * @text (owned) / @body for parsing. */
 struct signed_doc {
-	uint8_t *text;
-	const char *body;
+	uint8_t *text;    /* the whole file (owned) */
+	const char *body; /* the signed value inside it */
 	size_t body_len;
 };
 
+/* Check a signed PCS document: the issuer chain to the trust anchor (leaf
+ * "SGX TCB Signing"), and the signature over the exact bytes of the signed
+ * value. Stores tdx.<what>_chain and tdx.<what>_signature (the caller adds
+ * _validity once the value is parsed) and returns the bytes in @d. */
 static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const char *const *files, const char *key,
 			    const char *chain_file, const char *what, struct signed_doc *d, cvm_err *err)
 {
 	char path[PATH_MAX], name[48], why[256];
 	cvm_autofree uint8_t *pem = NULL;
 	cvm_auto_x509_stack STACK_OF(X509) *chain = NULL;
+	cvm_auto_x509_stack STACK_OF(X509) *verified = NULL;
 	cvm_auto_evp_pkey EVP_PKEY *key_leaf = NULL;
 	uint8_t sig[64];
 	size_t len, pem_len;
@@ -151,8 +144,9 @@ static int check_signed_doc(struct cvm_tdx_verifier *vf, const char *dir, const 
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain leaf \"%s\" is not an SGX TCB Signing certificate", cn);
 	else if (!anchors)
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain does not contain the pinned Intel SGX Root CA");
-	else if (cvm_tdx_chain_verify(chain, anchors, vf->at, NULL, why, sizeof(why)))
-		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s root", sk_X509_num(vf->roots) ? "given" : "pinned Intel SGX");
+	else if (cvm_tdx_chain_verify(chain, anchors, vf->at, &verified, why, sizeof(why)))
+		store(vf, name, CVM_CHECK_PASS, "issuer chain verifies to the %s",
+		      cvm_tdx_anchor_desc(verified, why, sizeof(why)));
 	else
 		store(vf, name, CVM_CHECK_FAIL, "issuer chain: %s", why);
 

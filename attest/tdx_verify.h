@@ -19,10 +19,9 @@ struct cvm_tdx_verify_opts {
 	 * tcbinfo_issuer_chain.pem, qeidentity_issuer_chain.pem, and optional
 	 * CRLs pckcrl[.der|.pem], rootcrl[.der|.pem]. NULL: no TCB status. */
 	const char *collateral_dir;
-	/* Trust anchor certificates (PEM or DER files), NULL-terminated. NULL
-	 * or empty: the Intel SGX Root CA, recognised by its pinned SHA-256
-	 * fingerprint. Given roots replace the pinned one (a chain must end
-	 * at one of them). */
+	/* Further trust anchors (PEM or DER files), NULL-terminated; may be
+	 * NULL. The Intel SGX Root CA, recognised in the presented chains by
+	 * its pinned SHA-256 fingerprint, is always trusted as well. */
 	const char *const *trust_roots;
 	/* Further CRL files (PEM or DER), NULL-terminated; may be NULL. */
 	const char *const *crls;

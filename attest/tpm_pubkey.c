@@ -66,7 +66,7 @@ static int ecc_key(const TPMT_PUBLIC *pub, EVP_PKEY **out, cvm_err *err)
 		break;
 	default:
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "TPM ECC curve 0x%04x is not supported",
-				   pub->parameters.eccDetail.curveID);
+		                   pub->parameters.eccDetail.curveID);
 	}
 	if (pt->x.size > sz || pt->y.size > sz)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "TPM ECC point does not fit %s", group);

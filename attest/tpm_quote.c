@@ -27,13 +27,11 @@ static const struct {
 	const char *name;
 	size_t size;
 } tpm_algs[] = {
-	{ TPM2_ALG_SHA1, "sha1", 20 },	    { TPM2_ALG_SHA256, "sha256", 32 },
-	{ TPM2_ALG_SHA384, "sha384", 48 },  { TPM2_ALG_SHA512, "sha512", 64 },
-	{ TPM2_ALG_SM3_256, "sm3_256", 32 }, { TPM2_ALG_RSASSA, "rsassa", 0 },
-	{ TPM2_ALG_RSAPSS, "rsapss", 0 },   { TPM2_ALG_ECDSA, "ecdsa", 0 },
-	{ TPM2_ALG_ECDAA, "ecdaa", 0 },	    { TPM2_ALG_SM2, "sm2", 0 },
-	{ TPM2_ALG_ECSCHNORR, "ecschnorr", 0 }, { TPM2_ALG_HMAC, "hmac", 0 },
-	{ TPM2_ALG_NULL, "null", 0 },
+    {TPM2_ALG_SHA1, "sha1", 20},     {TPM2_ALG_SHA256, "sha256", 32},      {TPM2_ALG_SHA384, "sha384", 48},
+    {TPM2_ALG_SHA512, "sha512", 64}, {TPM2_ALG_SM3_256, "sm3_256", 32},    {TPM2_ALG_RSASSA, "rsassa", 0},
+    {TPM2_ALG_RSAPSS, "rsapss", 0},  {TPM2_ALG_ECDSA, "ecdsa", 0},         {TPM2_ALG_ECDAA, "ecdaa", 0},
+    {TPM2_ALG_SM2, "sm2", 0},        {TPM2_ALG_ECSCHNORR, "ecschnorr", 0}, {TPM2_ALG_HMAC, "hmac", 0},
+    {TPM2_ALG_NULL, "null", 0},
 };
 
 const char *cvm_tpm_alg_name(TPM2_ALG_ID alg)
@@ -84,11 +82,11 @@ int cvm_tpm_attest_unmarshal(const uint8_t *buf, size_t len, TPMS_ATTEST *out, c
 	memset(out, 0, sizeof(*out));
 	rc = Tss2_MU_TPMS_ATTEST_Unmarshal(buf, len, &off, out);
 	if (rc != TSS2_RC_SUCCESS)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "not a TPMS_ATTEST (%zu bytes): tpm2-tss MU error 0x%x", len, rc);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "not a TPMS_ATTEST (%zu bytes): tpm2-tss MU error 0x%x",
+		                   len, rc);
 	if (off != len)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "TPMS_ATTEST ends at byte %zu but the input has %zu bytes", off, len);
+		                   "TPMS_ATTEST ends at byte %zu but the input has %zu bytes", off, len);
 	return 0;
 }
 
@@ -101,10 +99,10 @@ int cvm_tpm_sig_unmarshal(const uint8_t *buf, size_t len, TPMT_SIGNATURE *out, c
 	rc = Tss2_MU_TPMT_SIGNATURE_Unmarshal(buf, len, &off, out);
 	if (rc != TSS2_RC_SUCCESS)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "not a TPMT_SIGNATURE (%zu bytes): tpm2-tss MU error 0x%x", len, rc);
+		                   "not a TPMT_SIGNATURE (%zu bytes): tpm2-tss MU error 0x%x", len, rc);
 	if (off != len)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "TPMT_SIGNATURE ends at byte %zu but the input has %zu bytes", off, len);
+		                   "TPMT_SIGNATURE ends at byte %zu but the input has %zu bytes", off, len);
 	return 0;
 }
 
@@ -123,8 +121,7 @@ static int selection_bank(TPML_PCR_SELECTION *sel, TPMI_ALG_HASH alg)
 	return (int)sel->count++;
 }
 
-int cvm_tpm_pcrs_add(struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg, unsigned index, const uint8_t *val,
-		     size_t len)
+int cvm_tpm_pcrs_add(struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg, unsigned index, const uint8_t *val, size_t len)
 {
 	TPMS_PCR_SELECTION *s;
 	int bank;
@@ -147,8 +144,7 @@ int cvm_tpm_pcrs_add(struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg, unsigned index, 
 	return 0;
 }
 
-const struct cvm_tpm_pcr *cvm_tpm_pcrs_find(const struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg,
-					     unsigned index)
+const struct cvm_tpm_pcr *cvm_tpm_pcrs_find(const struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg, unsigned index)
 {
 	for (size_t i = 0; i < p->n; i++)
 		if (p->v[i].alg == alg && p->v[i].index == index)
@@ -175,8 +171,8 @@ static bool selection_valid(const TPML_PCR_SELECTION *sel)
  * The callback hands out the k-th digest; returns -1 when there is none. */
 typedef int (*digest_source)(void *ctx, size_t k, const uint8_t **val, size_t *len);
 
-static int pcrs_fill(struct cvm_tpm_pcrs *out, const TPML_PCR_SELECTION *sel, digest_source next,
-		     void *ctx, size_t total, cvm_err *err, const char *fmt)
+static int pcrs_fill(struct cvm_tpm_pcrs *out, const TPML_PCR_SELECTION *sel, digest_source next, void *ctx,
+                     size_t total, cvm_err *err, const char *fmt)
 {
 	size_t k = 0;
 
@@ -192,17 +188,17 @@ static int pcrs_fill(struct cvm_tpm_pcrs *out, const TPML_PCR_SELECTION *sel, di
 				continue;
 			if (next(ctx, k, &val, &len) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s PCR file: fewer values than the selection names", fmt);
+				                   "%s PCR file: fewer values than the selection names", fmt);
 			if (cvm_tpm_pcrs_add(out, s->hash, i, val, len) < 0)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "%s PCR file: bad value for %s PCR %u (%zu bytes)", fmt,
-						   cvm_tpm_alg_name(s->hash), i, len);
+				                   "%s PCR file: bad value for %s PCR %u (%zu bytes)", fmt,
+				                   cvm_tpm_alg_name(s->hash), i, len);
 			k++;
 		}
 	}
 	if (k != total)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "%s PCR file: %zu values but the selection names %zu", fmt, total, k);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s PCR file: %zu values but the selection names %zu",
+		                   fmt, total, k);
 	/* Keep the file's own selection (with its sizeofSelect) for comparison. */
 	out->sel = *sel;
 	return 0;
@@ -257,7 +253,7 @@ static int pcrs_serialized(const uint8_t *buf, size_t len, struct cvm_tpm_pcrs *
 	off += sizeof(n);
 	if (n > PCRS_MAX_LISTS || len != off + (size_t)n * sizeof(TPML_DIGEST))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "serialized PCR file: %zu bytes do not hold %u digest lists", len, n);
+		                   "serialized PCR file: %zu bytes do not hold %u digest lists", len, n);
 	lists = calloc(n ? n : 1, sizeof(*lists));
 	if (!lists)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
@@ -265,13 +261,13 @@ static int pcrs_serialized(const uint8_t *buf, size_t len, struct cvm_tpm_pcrs *
 	for (UINT32 i = 0; i < n; i++) {
 		if (lists[i].count > 8)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "serialized PCR file: digest list %u has count %u", i, lists[i].count);
+			                   "serialized PCR file: digest list %u has count %u", i, lists[i].count);
 		for (UINT32 j = 0; j < lists[i].count; j++)
 			if (lists[i].digests[j].size > sizeof(lists[i].digests[j].buffer))
-				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-						   "serialized PCR file: digest size %u", lists[i].digests[j].size);
+				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "serialized PCR file: digest size %u",
+				                   lists[i].digests[j].size);
 	}
-	struct digest_lists d = { lists, n };
+	struct digest_lists d = {lists, n};
 	return pcrs_fill(out, &sel, from_lists, &d, lists_total(lists, n), err, "serialized");
 }
 
@@ -295,7 +291,7 @@ static int pcrs_marshaled(const uint8_t *buf, size_t len, struct cvm_tpm_pcrs *o
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "marshaled PCR file: bad digest list %u", i);
 	if (off != len)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "marshaled PCR file: %zu trailing bytes", len - off);
-	struct digest_lists d = { lists, n };
+	struct digest_lists d = {lists, n};
 	return pcrs_fill(out, &sel, from_lists, &d, lists_total(lists, n), err, "marshaled");
 }
 
@@ -332,10 +328,10 @@ static int from_raw(void *ctx, size_t k, const uint8_t **val, size_t *len)
 	return -1;
 }
 
-static int pcrs_values(const uint8_t *buf, size_t len, const TPML_PCR_SELECTION *sel,
-		       struct cvm_tpm_pcrs *out, cvm_err *err)
+static int pcrs_values(const uint8_t *buf, size_t len, const TPML_PCR_SELECTION *sel, struct cvm_tpm_pcrs *out,
+                       cvm_err *err)
 {
-	struct raw_values r = { buf, len, 0, sel };
+	struct raw_values r = {buf, len, 0, sel};
 	size_t want = 0;
 
 	if (!selection_valid(sel))
@@ -345,8 +341,8 @@ static int pcrs_values(const uint8_t *buf, size_t len, const TPML_PCR_SELECTION 
 			if (selected(&sel->pcrSelections[b], i))
 				want += cvm_tpm_hash_size(sel->pcrSelections[b].hash);
 	if (want != len)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "values PCR file: %zu bytes but the selection needs %zu", len, want);
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "values PCR file: %zu bytes but the selection needs %zu",
+		                   len, want);
 	size_t count = 0;
 	for (UINT32 b = 0; b < sel->count; b++)
 		for (unsigned i = 0; i < (unsigned)sel->pcrSelections[b].sizeofSelect * 8; i++)
@@ -355,7 +351,7 @@ static int pcrs_values(const uint8_t *buf, size_t len, const TPML_PCR_SELECTION 
 }
 
 int cvm_tpm_pcrs_parse(const uint8_t *buf, size_t len, enum cvm_tpm_pcrs_format fmt,
-		       const TPML_PCR_SELECTION *values_sel, struct cvm_tpm_pcrs *out, cvm_err *err)
+                       const TPML_PCR_SELECTION *values_sel, struct cvm_tpm_pcrs *out, cvm_err *err)
 {
 	switch (fmt) {
 	case CVM_TPM_PCRS_SERIALIZED:
@@ -375,12 +371,12 @@ int cvm_tpm_pcrs_parse(const uint8_t *buf, size_t len, enum cvm_tpm_pcrs_format 
 	if (values_sel && pcrs_values(buf, len, values_sel, out, NULL) == 0)
 		return 0;
 	return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-			   "PCR file (%zu bytes) is neither serialized, marshaled nor plain values%s", len,
-			   values_sel ? " matching the quote's selection" : "");
+	                   "PCR file (%zu bytes) is neither serialized, marshaled nor plain values%s", len,
+	                   values_sel ? " matching the quote's selection" : "");
 }
 
 int cvm_tpm_pcr_digest(const struct cvm_tpm_pcrs *p, const TPML_PCR_SELECTION *sel, TPMI_ALG_HASH alg,
-		       uint8_t out[EVP_MAX_MD_SIZE], unsigned *out_len, char *why, size_t why_len)
+                       uint8_t out[EVP_MAX_MD_SIZE], unsigned *out_len, char *why, size_t why_len)
 {
 	cvm_auto_evp_md_ctx EVP_MD_CTX *ctx = NULL;
 	const EVP_MD *md = cvm_tpm_hash_md(alg);
@@ -493,8 +489,8 @@ static int sig_to_der(const TPMT_SIGNATURE *sig, uint8_t **der, size_t *der_len,
 	return 0;
 }
 
-int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *msg, size_t msg_len,
-		       char *why, size_t why_len)
+int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *msg, size_t msg_len, char *why,
+                       size_t why_len)
 {
 	cvm_auto_evp_md_ctx EVP_MD_CTX *ctx = NULL;
 	EVP_PKEY_CTX *pctx = NULL; /* owned by ctx */
@@ -522,18 +518,18 @@ int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *m
 		sigbuf = der;
 		break;
 	default:
-		snprintf(why, why_len, "signature scheme %s (0x%04x) is not supported",
-			 cvm_tpm_alg_name(sig->sigAlg), sig->sigAlg);
+		snprintf(why, why_len, "signature scheme %s (0x%04x) is not supported", cvm_tpm_alg_name(sig->sigAlg),
+		         sig->sigAlg);
 		return -1;
 	}
 	if (EVP_PKEY_get_base_id(ak) != want_type) {
 		snprintf(why, why_len, "%s signature but the AK is not an %s key", cvm_tpm_alg_name(sig->sigAlg),
-			 want_type == EVP_PKEY_RSA ? "RSA" : "EC");
+		         want_type == EVP_PKEY_RSA ? "RSA" : "EC");
 		return -1;
 	}
 	if (hash == TPM2_ALG_SHA1 || !(md = cvm_tpm_hash_md(hash))) {
 		snprintf(why, why_len, "signature hash %s is not accepted (SHA-256/384/512 only)",
-			 cvm_tpm_alg_name(hash));
+		         cvm_tpm_alg_name(hash));
 		return -1;
 	}
 	ctx = EVP_MD_CTX_new();
@@ -541,9 +537,8 @@ int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *m
 		snprintf(why, why_len, "cannot set up verification");
 		return -1;
 	}
-	if (sig->sigAlg == TPM2_ALG_RSAPSS &&
-	    (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-	     EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) != 1)) {
+	if (sig->sigAlg == TPM2_ALG_RSAPSS && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
+	                                       EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) != 1)) {
 		snprintf(why, why_len, "cannot select RSA-PSS");
 		return -1;
 	}
@@ -553,11 +548,11 @@ int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *m
 	}
 	if (EVP_DigestVerify(ctx, sigbuf, siglen, msg, msg_len) != 1) {
 		snprintf(why, why_len, "%s-%s signature does not verify with the AK", cvm_tpm_alg_name(sig->sigAlg),
-			 cvm_tpm_alg_name(hash));
+		         cvm_tpm_alg_name(hash));
 		return -1;
 	}
 	snprintf(why, why_len, "%s-%s signature verifies with the AK", cvm_tpm_alg_name(sig->sigAlg),
-		 cvm_tpm_alg_name(hash));
+	         cvm_tpm_alg_name(hash));
 	return 0;
 }
 
@@ -569,13 +564,14 @@ int cvm_tpm_ak_check(EVP_PKEY *k, cvm_err *err)
 	case EVP_PKEY_RSA:
 		if (EVP_PKEY_get_bits(k) < 2048)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "AK is a %d-bit RSA key (at least 2048 needed)",
-					   EVP_PKEY_get_bits(k));
+			                   EVP_PKEY_get_bits(k));
 		return 0;
 	case EVP_PKEY_EC:
 		if (!EVP_PKEY_get_utf8_string_param(k, OSSL_PKEY_PARAM_GROUP_NAME, curve, sizeof(curve), NULL))
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "AK has an unnamed EC curve");
 		if (strcmp(curve, "prime256v1") && strcmp(curve, "secp384r1") && strcmp(curve, "secp521r1"))
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "AK uses EC curve %s (P-256/384/521 only)", curve);
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "AK uses EC curve %s (P-256/384/521 only)",
+			                   curve);
 		return 0;
 	default:
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "AK is neither an RSA nor an EC key");

@@ -55,19 +55,17 @@ int cvm_tpm_sig_unmarshal(const uint8_t *buf, size_t len, TPMT_SIGNATURE *out, c
 /* Parse a PCR file. @values_sel is the selection VALUES files are read
  * against (may be NULL: then VALUES is not possible). */
 int cvm_tpm_pcrs_parse(const uint8_t *buf, size_t len, enum cvm_tpm_pcrs_format fmt,
-		       const TPML_PCR_SELECTION *values_sel, struct cvm_tpm_pcrs *out, cvm_err *err);
+                       const TPML_PCR_SELECTION *values_sel, struct cvm_tpm_pcrs *out, cvm_err *err);
 /* Add one value (and its bit in ->sel); -1 on a bad bank, index, size or
  * duplicate. Banks are added to ->sel in first-seen order. */
-int cvm_tpm_pcrs_add(struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg, unsigned index, const uint8_t *val,
-		     size_t len);
-const struct cvm_tpm_pcr *cvm_tpm_pcrs_find(const struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg,
-					     unsigned index);
+int cvm_tpm_pcrs_add(struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg, unsigned index, const uint8_t *val, size_t len);
+const struct cvm_tpm_pcr *cvm_tpm_pcrs_find(const struct cvm_tpm_pcrs *p, TPMI_ALG_HASH alg, unsigned index);
 
 /* The digest a TPM puts in pcrDigest: @alg over the selected values, banks
  * in @sel order, indexes ascending. -1 (reason in @why) if a value is
  * missing or @alg is unknown. */
 int cvm_tpm_pcr_digest(const struct cvm_tpm_pcrs *p, const TPML_PCR_SELECTION *sel, TPMI_ALG_HASH alg,
-		       uint8_t out[EVP_MAX_MD_SIZE], unsigned *out_len, char *why, size_t why_len);
+                       uint8_t out[EVP_MAX_MD_SIZE], unsigned *out_len, char *why, size_t why_len);
 /* Same banks in the same order and the same PCRs in each (bitmaps compared
  * with zero extension, so sizeofSelect 3 and 4 with equal bits agree). */
 bool cvm_tpm_selection_equal(const TPML_PCR_SELECTION *a, const TPML_PCR_SELECTION *b);
@@ -86,8 +84,8 @@ TPM2_ALG_ID cvm_tpm_hash_from_name(const char *name);
  * the AK's key type must fit the scheme. The hash must be SHA-256, -384 or
  * -512 (SHA-1 quotes are refused). 0 = valid; -1 = invalid, with the reason
  * in @why. */
-int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *msg, size_t msg_len,
-		       char *why, size_t why_len);
+int cvm_tpm_sig_verify(EVP_PKEY *ak, const TPMT_SIGNATURE *sig, const uint8_t *msg, size_t msg_len, char *why,
+                       size_t why_len);
 
 /* Load an AK public key: PEM or DER SubjectPublicKeyInfo. RSA keys must be
  * ≥ 2048 bits; EC keys P-256, P-384 or P-521. BADINPUT otherwise. */

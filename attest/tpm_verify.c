@@ -20,7 +20,7 @@ static json_object *hex_json(const uint8_t *b, size_t n)
 }
 
 static void add_claims(json_object *claims, const TPMS_ATTEST *a, const TPMT_SIGNATURE *sig,
-		       const struct cvm_tpm_pcrs *pcrs, EVP_PKEY *ak, const char *ak_sha256)
+                       const struct cvm_tpm_pcrs *pcrs, EVP_PKEY *ak, const char *ak_sha256)
 {
 	json_object *t = json_object_new_object();
 	json_object *banks = json_object_new_object();
@@ -66,22 +66,21 @@ static void check_nonce(const struct cvm_tpm_quote_in *in, const TPMS_ATTEST *a,
 			cvm_verdict_add(v, "tpm.nonce", CVM_CHECK_PASS, "no nonce expected and the quote carries none");
 		else
 			cvm_verdict_add(v, "tpm.nonce", CVM_CHECK_FAIL,
-					"the quote carries a %zu-byte nonce but none was given to compare (--nonce)",
-					got);
+			                "the quote carries a %zu-byte nonce but none was given to compare (--nonce)",
+			                got);
 		return;
 	}
 	if (got == in->nonce_len && memcmp(a->extraData.buffer, in->nonce, got) == 0)
 		cvm_verdict_add(v, "tpm.nonce", CVM_CHECK_PASS, "extraData equals the %zu-byte nonce", got);
 	else
 		cvm_verdict_add(v, "tpm.nonce", CVM_CHECK_FAIL,
-				"extraData (%zu bytes) differs from the expected %zu-byte nonce", got, in->nonce_len);
+		                "extraData (%zu bytes) differs from the expected %zu-byte nonce", got, in->nonce_len);
 }
 
 /* The PCR values must be the ones the quote selected (tpm2_checkquote's
  * compare_pcr_selection) and hash, with the signature's hash algorithm (what
  * the TPM used: the AK's scheme hash), to pcrDigest. */
-static void check_pcrs(const struct cvm_tpm_pcrs *pcrs, const TPMS_ATTEST *a, TPMI_ALG_HASH hash,
-		       struct cvm_verdict *v)
+static void check_pcrs(const struct cvm_tpm_pcrs *pcrs, const TPMS_ATTEST *a, TPMI_ALG_HASH hash, struct cvm_verdict *v)
 {
 	const TPMS_QUOTE_INFO *q = &a->attested.quote;
 	uint8_t md[EVP_MAX_MD_SIZE];
@@ -94,17 +93,17 @@ static void check_pcrs(const struct cvm_tpm_pcrs *pcrs, const TPMS_ATTEST *a, TP
 		cvm_verdict_add(v, "tpm.pcr_selection", CVM_CHECK_PASS, "PCR values cover the quoted %s", qs);
 	else
 		cvm_verdict_add(v, "tpm.pcr_selection", CVM_CHECK_FAIL, "the quote selects %s but the values are %s",
-				qs, fs);
+		                qs, fs);
 	if (cvm_tpm_pcr_digest(pcrs, &q->pcrSelect, hash, md, &md_len, why, sizeof(why)) < 0) {
 		cvm_verdict_add(v, "tpm.pcr_digest", CVM_CHECK_ERROR, "cannot compute the PCR digest: %s", why);
 		return;
 	}
 	if (md_len == q->pcrDigest.size && memcmp(md, q->pcrDigest.buffer, md_len) == 0)
 		cvm_verdict_add(v, "tpm.pcr_digest", CVM_CHECK_PASS, "%s over the PCR values equals pcrDigest",
-				cvm_tpm_alg_name(hash));
+		                cvm_tpm_alg_name(hash));
 	else
 		cvm_verdict_add(v, "tpm.pcr_digest", CVM_CHECK_FAIL,
-				"%s over the PCR values differs from the quote's pcrDigest", cvm_tpm_alg_name(hash));
+		                "%s over the PCR values differs from the quote's pcrDigest", cvm_tpm_alg_name(hash));
 }
 
 static TPMI_ALG_HASH sig_hash(const TPMT_SIGNATURE *sig)
@@ -121,7 +120,7 @@ static TPMI_ALG_HASH sig_hash(const TPMT_SIGNATURE *sig)
 }
 
 int cvm_tpm_quote_verify(const struct cvm_tpm_quote_in *in, struct cvm_verdict *v, TPMS_ATTEST *attest_out,
-			 struct cvm_tpm_pcrs *pcrs_out, cvm_err *err)
+                         struct cvm_tpm_pcrs *pcrs_out, cvm_err *err)
 {
 	cvm_autofree struct cvm_tpm_pcrs *file_pcrs = NULL;
 	const struct cvm_tpm_pcrs *pcrs = in->pcrs;
@@ -139,8 +138,8 @@ int cvm_tpm_quote_verify(const struct cvm_tpm_quote_in *in, struct cvm_verdict *
 		/* A values file is read against the quote's own selection (the
 		 * only one there is); the other formats carry theirs. */
 		if (cvm_tpm_pcrs_parse(in->pcr_file, in->pcr_file_len, in->pcr_format,
-				       a.type == TPM2_ST_ATTEST_QUOTE ? &a.attested.quote.pcrSelect : NULL,
-				       file_pcrs, err) < 0)
+		                       a.type == TPM2_ST_ATTEST_QUOTE ? &a.attested.quote.pcrSelect : NULL, file_pcrs,
+		                       err) < 0)
 			return -1;
 		pcrs = file_pcrs;
 	}
@@ -154,13 +153,13 @@ int cvm_tpm_quote_verify(const struct cvm_tpm_quote_in *in, struct cvm_verdict *
 		cvm_verdict_add(v, "tpm.magic", CVM_CHECK_PASS, "TPM_GENERATED_VALUE");
 	else
 		cvm_verdict_add(v, "tpm.magic", CVM_CHECK_FAIL, "magic 0x%08x is not TPM_GENERATED_VALUE 0x%08x",
-				a.magic, TPM2_GENERATED_VALUE);
+		                a.magic, TPM2_GENERATED_VALUE);
 
 	check_nonce(in, &a, v);
 
 	if (a.type != TPM2_ST_ATTEST_QUOTE) {
 		cvm_verdict_add(v, "tpm.type", CVM_CHECK_FAIL, "type 0x%04x is not TPM_ST_ATTEST_QUOTE 0x%04x", a.type,
-				TPM2_ST_ATTEST_QUOTE);
+		                TPM2_ST_ATTEST_QUOTE);
 		cvm_verdict_add(v, "tpm.pcr_digest", CVM_CHECK_ERROR, "not a quote: no PCR digest to check");
 	} else {
 		cvm_verdict_add(v, "tpm.type", CVM_CHECK_PASS, "TPM_ST_ATTEST_QUOTE");

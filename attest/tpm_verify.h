@@ -17,7 +17,7 @@
 struct cvm_tpm_quote_in {
 	const uint8_t *attest; /* TPMS_ATTEST as signed */
 	size_t attest_len;
-	const uint8_t *sig;    /* TPMT_SIGNATURE */
+	const uint8_t *sig; /* TPMT_SIGNATURE */
 	size_t sig_len;
 	/* PCR values; NULL = PCR file given as plain values, to be read
 	 * against the quote's own selection from @pcr_file (below). */
@@ -45,6 +45,6 @@ struct cvm_tpm_quote_in {
  * @pcrs_out (both optional) receive the parsed quote and PCR values for
  * callers that check more (the bundle's event-log replay). */
 int cvm_tpm_quote_verify(const struct cvm_tpm_quote_in *in, struct cvm_verdict *v, TPMS_ATTEST *attest_out,
-			 struct cvm_tpm_pcrs *pcrs_out, cvm_err *err);
+                         struct cvm_tpm_pcrs *pcrs_out, cvm_err *err);
 
 #endif

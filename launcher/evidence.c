@@ -104,8 +104,7 @@ static int archive_log(const struct ev_paths *p, cvm_err *err)
 }
 
 /* Identity of the record for its log entry: "tenant/uuid". */
-static int record_entry(const uint8_t *bytes, size_t len, const char *path, struct cvm_evlog_entry *e,
-			cvm_err *err)
+static int record_entry(const uint8_t *bytes, size_t len, const char *path, struct cvm_evlog_entry *e, cvm_err *err)
 {
 	cvm_autojson json_object *rec = NULL;
 	json_object *t, *u;
@@ -116,20 +115,31 @@ static int record_entry(const uint8_t *bytes, size_t len, const char *path, stru
 	if (!json_object_object_get_ex(rec, "tenant", &t) || !json_object_object_get_ex(rec, "uuid", &u) ||
 	    !json_object_is_type(t, json_type_string) || !json_object_is_type(u, json_type_string) ||
 	    (size_t)snprintf(e->record, sizeof(e->record), "%s/%s", json_object_get_string(t),
-			     json_object_get_string(u)) >= sizeof(e->record) ||
+	                     json_object_get_string(u)) >= sizeof(e->record) ||
 	    strchr(json_object_get_string(t), '/') || strchr(json_object_get_string(u), '/'))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "launch record %s lacks a valid tenant and uuid", path);
 	EVP_Digest(bytes, len, e->digest, &mdlen, EVP_sha256(), NULL);
 	return 0;
 }
 
+/* True if the log without its last entry replays to @pcr. */
+static bool torn_append(const struct cvm_evlog *log, unsigned pcr_index, const uint8_t pcr[32])
+{
+	struct cvm_evlog head = *log;
+	uint8_t prev[32];
+
+	head.n--;
+	cvm_evlog_replay(&head, pcr_index, prev);
+	return memcmp(prev, pcr, 32) == 0;
+}
+
 static int append_and_extend(const struct cvm_hostcfg *cfg, const struct ev_paths *p, struct cvm_tpmdev *tpm,
-			     const uint8_t *rec, size_t rec_len, struct cvm_evlog_entry *e, cvm_err *err)
+                             const uint8_t *rec, size_t rec_len, struct cvm_evlog_entry *e, cvm_err *err)
 {
 	cvm_autofree char *text = NULL, *line = NULL, *next = NULL;
 	size_t len = 0;
-	struct cvm_evlog log = { 0 };
-	uint8_t pcr[32], replay[32], zero[32] = { 0 };
+	struct cvm_evlog log = {0};
+	uint8_t pcr[32], replay[32], zero[32] = {0};
 	char hex[65], copy[PATH_MAX + 80];
 	int rc = -1;
 
@@ -141,13 +151,22 @@ static int append_and_extend(const struct cvm_hostcfg *cfg, const struct ev_path
 	bool other_pcr = false;
 	for (size_t i = 0; i < log.n; i++)
 		other_pcr |= log.e[i].pcr != cfg->tpm_pcr;
+	if (!other_pcr && log.n > 0 && memcmp(pcr, replay, 32) != 0 && torn_append(&log, cfg->tpm_pcr, pcr)) {
+		/* A launcher died between appending and extending: that entry
+		 * was never extended, so it drops out and the log is whole. */
+		const char *prev = len > 1 ? memrchr(text, '\n', len - 1) : NULL;
+		len = prev ? (size_t)(prev + 1 - text) : 0;
+		text[len] = '\0';
+		log.n--;
+		memcpy(replay, pcr, 32);
+	}
 	if (memcmp(pcr, replay, 32) != 0 || other_pcr) {
 		if (memcmp(pcr, zero, 32) != 0 || log.n == 0) {
 			cvm_hex_encode(pcr, 32, hex);
 			cvm_err_set(err, CVM_EXIT_FAILURE, 0,
-				    "PCR %u (%.16s...) does not match the event log %s: something else extends it; "
-				    "set tpm_pcr to a PCR only cvm-launch uses",
-				    cfg->tpm_pcr, hex, p->log);
+			            "PCR %u (%.16s...) does not match the event log %s: something else extends it; "
+			            "set tpm_pcr to a PCR only cvm-launch uses",
+			            cfg->tpm_pcr, hex, p->log);
 			goto out;
 		}
 		/* PCR reset since the log began (host reboot), or a new
@@ -174,7 +193,7 @@ static int append_and_extend(const struct cvm_hostcfg *cfg, const struct ev_path
 	if (cvm_tpmdev_extend(tpm, cfg->tpm_pcr, e->digest, err) < 0) {
 		/* Keep log and PCR in step: without the extend the entry
 		 * would break every later replay. */
-		cvm_err ignored = { 0 };
+		cvm_err ignored = {0};
 		cvm_write_atomic(p->log, text, len, 0600, &ignored);
 		goto out;
 	}
@@ -191,7 +210,7 @@ int cvm_evidence_record_launch(const struct cvm_hostcfg *cfg, const char *record
 	cvm_autofree uint8_t *rec = NULL;
 	size_t rec_len = 0;
 	cvm_autotpmdev struct cvm_tpmdev *tpm = NULL;
-	struct cvm_evlog_entry e = { 0 };
+	struct cvm_evlog_entry e = {0};
 
 	if (paths(cfg, &p, err) < 0 || cvm_read_file(record_path, RECORD_MAX, &rec, &rec_len, err) < 0 ||
 	    record_entry(rec, rec_len, record_path, &e, err) < 0)
@@ -216,7 +235,7 @@ static const struct cvm_evlog_entry *latest_of(const struct cvm_evlog *log, cons
 }
 
 static int load_record_copy(const struct ev_paths *p, const struct cvm_evlog_entry *e, struct cvm_blob *out,
-			    cvm_err *err)
+                            cvm_err *err)
 {
 	char hex[65], path[PATH_MAX + 80], got[65];
 
@@ -272,15 +291,15 @@ static int load_vcek(const char *path, struct cvm_blob *out, cvm_err *err)
 
 static int guest_evidence(const struct cvm_evidence_guest *g, struct cvm_bundle *b, cvm_err *err)
 {
-	struct cvm_blob chain = { 0 };
+	struct cvm_blob chain = {0};
 
 	if (!g || !g->snp_report) {
 		if (g && (g->snp_vcek || g->snp_chain))
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "SNP certificates given without an SNP report");
 		return 0;
 	}
-	if (read_optional(g->snp_report, 1u << 16, &b->snp_report, err) < 0 || load_vcek(g->snp_vcek, &b->snp_vcek, err) < 0 ||
-	    read_optional(g->snp_chain, 1u << 20, &chain, err) < 0)
+	if (read_optional(g->snp_report, 1u << 16, &b->snp_report, err) < 0 ||
+	    load_vcek(g->snp_vcek, &b->snp_vcek, err) < 0 || read_optional(g->snp_chain, 1u << 20, &chain, err) < 0)
 		return -1;
 	b->snp_chain = (char *)chain.data;
 	if (b->snp_chain && strlen(b->snp_chain) != chain.len)
@@ -298,9 +317,9 @@ static void now_iso(char *buf, size_t len)
 }
 
 static int fill_bundle(const struct cvm_hostcfg *cfg, const struct ev_paths *p, struct cvm_tpmdev *tpm,
-		       const char *tenant, const uint8_t *nonce, size_t nonce_len, struct cvm_bundle *b, cvm_err *err)
+                       const char *tenant, const uint8_t *nonce, size_t nonce_len, struct cvm_bundle *b, cvm_err *err)
 {
-	struct cvm_tpmdev_quote q = { 0 };
+	struct cvm_tpmdev_quote q = {0};
 	const struct cvm_evlog_entry *e;
 	const struct cvm_tpm_pcr *v;
 	uint8_t replay[32];
@@ -312,8 +331,8 @@ static int fill_bundle(const struct cvm_hostcfg *cfg, const struct ev_paths *p, 
 	e = latest_of(&b->log, tenant);
 	if (!e)
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-				   "no launch of tenant %s is in the event log %s (since the TPM's last reset)", tenant,
-				   p->log);
+		                   "no launch of tenant %s is in the event log %s (since the TPM's last reset)", tenant,
+		                   p->log);
 	b->records = calloc(1, sizeof(*b->records));
 	if (!b->records)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
@@ -323,28 +342,27 @@ static int fill_bundle(const struct cvm_hostcfg *cfg, const struct ev_paths *p, 
 	if (cvm_tpmdev_quote(tpm, cfg->tpm_ak, cfg->tpm_pcr, nonce, nonce_len, &q, err) < 0)
 		return -1;
 	/* Hand the quote's buffers over to the bundle. */
-	b->quote = (struct cvm_blob){ q.attest, q.attest_len };
-	b->signature = (struct cvm_blob){ q.sig, q.sig_len };
+	b->quote = (struct cvm_blob){q.attest, q.attest_len};
+	b->signature = (struct cvm_blob){q.sig, q.sig_len};
 	b->pcrs = q.pcrs;
 	b->ak_pem = q.ak_pem;
 	cvm_evlog_replay(&b->log, cfg->tpm_pcr, replay);
 	v = cvm_tpm_pcrs_find(b->pcrs, TPM2_ALG_SHA256, cfg->tpm_pcr);
 	if (!v || memcmp(v->value, replay, 32) != 0)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0,
-				   "the event log %s does not replay to PCR %u: the PCR was reset or extended by "
-				   "something else since the log began",
-				   p->log, cfg->tpm_pcr);
+		                   "the event log %s does not replay to PCR %u: the PCR was reset or extended by "
+		                   "something else since the log began",
+		                   p->log, cfg->tpm_pcr);
 	return 0;
 }
 
-int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce,
-			      size_t nonce_len, const struct cvm_evidence_guest *guest, const char *out_path,
-			      cvm_err *err)
+int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce, size_t nonce_len,
+                              const struct cvm_evidence_guest *guest, const char *out_path, cvm_err *err)
 {
 	struct ev_paths p;
 	cvm_autoclose int lock = -1;
 	cvm_autotpmdev struct cvm_tpmdev *tpm = NULL;
-	cvm_autobundle struct cvm_bundle b = { 0 };
+	cvm_autobundle struct cvm_bundle b = {0};
 	cvm_autofree char *json = NULL;
 
 	if (nonce_len == 0 || nonce_len > 64)
@@ -370,7 +388,7 @@ int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant,
 }
 
 int cvm_evidence_bundle(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce, size_t nonce_len,
-			const char *out_path, cvm_err *err)
+                        const char *out_path, cvm_err *err)
 {
 	return cvm_evidence_bundle_guest(cfg, tenant, nonce, nonce_len, NULL, out_path, err);
 }

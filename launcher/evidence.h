@@ -35,7 +35,9 @@
  * If the PCR reads zero while the log is not empty, the TPM was reset (a
  * host boot): the old log is archived and a new one starts. If the PCR does
  * not match the log's replay otherwise, something else extends it: error,
- * nothing written. If the extend fails, the log is put back. */
+ * nothing written. If the extend fails, the log is put back; if a launcher
+ * died between append and extend (the log without its last entry replays
+ * to the PCR), that entry is dropped. */
 int cvm_evidence_record_launch(const struct cvm_hostcfg *cfg, const char *record_path, cvm_err *err);
 
 /* Optional guest evidence to carry in the bundle (paths; NULL = none). */
@@ -48,10 +50,9 @@ struct cvm_evidence_guest {
 /* Quote the PCR with @nonce (1-64 bytes) and write the bundle for @tenant's
  * latest recorded launch to @out_path (atomically, mode 0644). */
 int cvm_evidence_bundle(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce, size_t nonce_len,
-			const char *out_path, cvm_err *err);
-int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce,
-			      size_t nonce_len, const struct cvm_evidence_guest *guest, const char *out_path,
-			      cvm_err *err);
+                        const char *out_path, cvm_err *err);
+int cvm_evidence_bundle_guest(const struct cvm_hostcfg *cfg, const char *tenant, const uint8_t *nonce, size_t nonce_len,
+                              const struct cvm_evidence_guest *guest, const char *out_path, cvm_err *err);
 
 /* The SHA-256 fingerprint (hex) of the AK the host config selects, as
  * policies pin it in "tpm": {"trusted_ak_sha256": [...]}. No TPM:

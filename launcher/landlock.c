@@ -193,6 +193,8 @@ static int add_rules(struct ll_ctx *c, const struct cvm_sandbox_plan *plan)
 		return -1;
 	if (plan->need_tun && allow(c, "/dev/net/tun", dev, true) < 0)
 		return -1;
+	if (plan->need_sev && allow(c, "/dev/sev", dev, true) < 0)
+		return -1;
 	return allow(c, plan->run_dir, rw, true);
 }
 

@@ -21,6 +21,7 @@
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
 #include "landlock.h"
+#include "evidence.h"
 #include "launch_prepare.h"
 #include "procinfo.h"
 #include "qemu_argv.h"
@@ -279,6 +280,8 @@ static int start_guest(struct launch *l, struct cvm_supervisor *sup, cvm_err *er
 	struct cvm_sandbox_plan plan = {
 		.emulator = p->emulator, .run_dir = l->st.run_dir, .uid = l->st.uid, .gid = l->st.gid,
 		.use_kvm = p->accel == CVM_ACCEL_KVM, .need_tun = false, .netns = p->spec.net == CVM_NET_NONE,
+		.need_sev = p->conf.type == CVM_CONF_SEV || p->conf.type == CVM_CONF_SEV_ES ||
+			    p->conf.type == CVM_CONF_SEV_SNP,
 		.seccomp = p->spec.seccomp, .landlock = p->spec.landlock,
 		.guest_ram_bytes = p->spec.memory_mib << 20, .limits = p->spec.limits,
 	};
@@ -393,6 +396,27 @@ static int guest_exit_code(const struct cvm_supervisor *sup, FILE *out, const ch
 	return CVM_EXIT_GUEST;
 }
 
+/* Extend the record into the TPM (DESIGN §6). A TPM named in the host config
+ * is required: failing to reach it fails the launch. Without one configured,
+ * a host with no TPM launches with a notice that no evidence was recorded. */
+static int record_evidence(struct launch *l, cvm_err *err)
+{
+	cvm_err e = { 0 };
+	int rc = cvm_evidence_record_launch(l->cfg, l->record_path, &e);
+
+	if (rc == 0) {
+		fprintf(l->o->out, "cvm-launch: launch record extended into TPM PCR %u (event log %s/eventlog.jsonl)\n",
+			l->cfg->tpm_pcr, l->cfg->state_dir);
+		return 0;
+	}
+	if (rc == CVM_EVIDENCE_NO_TPM && !l->cfg->tpm_tcti[0]) {
+		fprintf(l->o->out, "cvm-launch: notice: no launch evidence recorded: %s\n", e.msg);
+		return 0;
+	}
+	*err = e;
+	return cvm_err_prefix(err, "launch evidence: ");
+}
+
 static int launch_supervise(struct launch *l, cvm_err *err)
 {
 	FILE *out = l->o->out;
@@ -414,7 +438,8 @@ static int launch_supervise(struct launch *l, cvm_err *err)
 		json_object_object_add(layers.confidential, "expected_measurement",
 				       json_object_new_string(l->p->expected_measurement));
 	if (cvm_state_save(l->cfg, &l->st, err) < 0 ||
-	    cvm_record_write(l->cfg, l->p, &l->st, &l->argv, &layers, l->record_path, sizeof(l->record_path), err) < 0)
+	    cvm_record_write(l->cfg, l->p, &l->st, &l->argv, &layers, l->record_path, sizeof(l->record_path), err) < 0 ||
+	    record_evidence(l, err) < 0)
 		goto fail;
 	if (l->p->accel_note[0])
 		fprintf(out, "cvm-launch: notice: %s\n", l->p->accel_note);

@@ -66,5 +66,4 @@ void cvm_record_print_layers(struct json_object *rec, FILE *out)
 	layer_row(out, rec, "namespaces", "namespaces");
 	layer_row(out, rec, "confidential", "memory encryption");
 	row(out, "verified (/proc)", str(rec, "sandbox_verified", "false"), "every thread of the guest process");
-	layer_row(out, rec, "evidence", "TPM evidence");
 }

@@ -52,6 +52,7 @@ struct cvm_sandbox_plan {
 	gid_t gid;
 	bool use_kvm;      /* expose /dev/kvm in the private /dev */
 	bool need_tun;     /* expose /dev/net/tun */
+	bool need_sev;     /* expose /dev/sev (SEV, SEV-ES, SEV-SNP guests) */
 	bool netns;        /* new net namespace (spec has no network) */
 	bool no_mount_ns;  /* skip the mount namespace (benchmark layers only) */
 	bool no_caps_drop; /* skip step 6 (benchmark layers only; uid must be 0) */

@@ -82,17 +82,20 @@ static void host_label(const struct cvm_sandbox_plan *plan, const char *path, ch
 
 static int private_dev(const struct cvm_sandbox_plan *plan, char *why, size_t len)
 {
-	dev_t kvm = 0, tun = 0;
-	char labels[sizeof(base_nodes) / sizeof(base_nodes[0])][256], kvm_label[256], tun_label[256];
+	dev_t kvm = 0, tun = 0, sev = 0;
+	char labels[sizeof(base_nodes) / sizeof(base_nodes[0])][256], kvm_label[256], tun_label[256], sev_label[256];
 
 	for (size_t i = 0; i < sizeof(base_nodes) / sizeof(base_nodes[0]); i++)
 		host_label(plan, base_nodes[i].path, labels[i], sizeof(labels[i]));
 	host_label(plan, "/dev/kvm", kvm_label, sizeof(kvm_label));
 	host_label(plan, "/dev/net/tun", tun_label, sizeof(tun_label));
+	host_label(plan, "/dev/sev", sev_label, sizeof(sev_label));
 
 	if (plan->use_kvm && host_rdev("/dev/kvm", &kvm, why, len) < 0)
 		return -1;
 	if (plan->need_tun && host_rdev("/dev/net/tun", &tun, why, len) < 0)
+		return -1;
+	if (plan->need_sev && host_rdev("/dev/sev", &sev, why, len) < 0)
 		return -1;
 	/* nosuid, noexec; not nodev: the nodes below are the point. */
 	if (mount("cvm-dev", "/dev", "tmpfs", MS_NOSUID | MS_NOEXEC, "mode=0755,size=64k,nr_inodes=64") < 0)
@@ -103,6 +106,8 @@ static int private_dev(const struct cvm_sandbox_plan *plan, char *why, size_t le
 			return -1;
 	}
 	if (plan->use_kvm && make_node(plan, "/dev/kvm", kvm, 0600, true, kvm_label, why, len) < 0)
+		return -1;
+	if (plan->need_sev && make_node(plan, "/dev/sev", sev, 0600, true, sev_label, why, len) < 0)
 		return -1;
 	if (plan->need_tun) {
 		if (mkdir("/dev/net", 0755) < 0)

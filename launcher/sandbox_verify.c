@@ -159,6 +159,24 @@ static int check_task(const char *tid, const struct cvm_task_status *s, const st
 	return 0;
 }
 
+/* The task's SELinux context (attr/current, NUL-terminated by the kernel). */
+static int check_label(const char *proc_root, pid_t pid, const char *tid, const char *want,
+                       struct cvm_sandbox_verdict *v)
+{
+	char path[512];
+	cvm_autofree uint8_t *text = NULL;
+	size_t len = 0;
+
+	snprintf(path, sizeof(path), "%s/%d/task/%s/attr/current", proc_root, (int)pid, tid);
+	if (cvm_read_file(path, 4096, &text, &len, NULL) < 0)
+		return FAIL("task %s: cannot read its SELinux context (%s)", tid, path);
+	while (len > 0 && (text[len - 1] == '\0' || text[len - 1] == '\n'))
+		text[--len] = '\0';
+	if (strcmp((const char *)text, want) != 0)
+		return FAIL("task %s: SELinux context %.200s, expected %.200s", tid, (const char *)text, want);
+	return 0;
+}
+
 /* Namespaces of @pid that differ from the supervisor's own. */
 static int check_namespaces(const char *proc_root, pid_t pid, const struct cvm_sandbox_expect *exp,
                             struct cvm_sandbox_verdict *v)
@@ -250,6 +268,8 @@ int cvm_sandbox_verify(const char *proc_root, pid_t pid, const struct cvm_sandbo
 			first = false;
 		}
 		check_task(de->d_name, &s, exp, out);
+		if (out->ok && exp->label)
+			check_label(proc_root, pid, de->d_name, exp->label, out);
 		if (!out->ok)
 			break;
 	}

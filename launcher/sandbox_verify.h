@@ -34,6 +34,7 @@ struct cvm_sandbox_expect {
 	gid_t gid;
 	bool seccomp;           /* a filter must be loaded (seccomp enforce or log) */
 	const char *namespaces; /* comma list of namespaces that must differ from ours, e.g. "mnt,pid,ipc,uts" */
+	const char *label;      /* SELinux context every task must run in (attr/current), NULL = not checked */
 };
 
 #define CVM_VERIFY_MAX_NS 8

@@ -79,6 +79,7 @@ static const struct sym symbols[] = {
     {"IOC_TYPE_TTY", 0x5400}, /* 'T': terminals, FIONBIO/FIOCLEX, tun/tap */
     {"IOC_TYPE_KVM", 0xae00}, /* KVMIO */
     {"IOC_TYPE_BLK", 0x1200}, /* block devices: BLKGETSIZE64, BLKSSZGET, ... */
+    {"IOC_TYPE_SEV", 0x5300}, /* 'S': SEV_ISSUE_CMD on /dev/sev */
     {"IOC_TYPE_MASK", 0xff00},
 };
 #undef S

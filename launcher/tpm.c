@@ -49,7 +49,7 @@ int cvm_tpmdev_open(const char *tcti, struct cvm_tpmdev **out, cvm_err *err)
 	rc = Tss2_TctiLdr_Initialize(conf, &t->tcti);
 	if (rc != TSS2_RC_SUCCESS) {
 		cvm_err_set(err, CVM_EXIT_FAILURE, 0, "no TPM reachable through TCTI %s: %s", t->tcti_conf,
-			    Tss2_RC_Decode(rc));
+		            Tss2_RC_Decode(rc));
 		free(t);
 		return -1;
 	}
@@ -59,11 +59,11 @@ int cvm_tpmdev_open(const char *tcti, struct cvm_tpmdev **out, cvm_err *err)
 		 * initialise and fail only on the first exchange. */
 		auto_esys TPMS_CAPABILITY_DATA *cap = NULL;
 		rc = Esys_GetCapability(t->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_TPM_PROPERTIES,
-					TPM2_PT_MANUFACTURER, 1, NULL, &cap);
+		                        TPM2_PT_MANUFACTURER, 1, NULL, &cap);
 	}
 	if (rc != TSS2_RC_SUCCESS) {
 		cvm_err_set(err, CVM_EXIT_FAILURE, 0, "no TPM reachable through TCTI %s: %s", t->tcti_conf,
-			    Tss2_RC_Decode(rc));
+		            Tss2_RC_Decode(rc));
 		cvm_tpmdev_close(t);
 		return -1;
 	}
@@ -92,7 +92,7 @@ static int pcr_handle(unsigned pcr, ESYS_TR *h, cvm_err *err)
 
 int cvm_tpmdev_extend(struct cvm_tpmdev *t, unsigned pcr, const uint8_t digest[32], cvm_err *err)
 {
-	TPML_DIGEST_VALUES d = { .count = 1 };
+	TPML_DIGEST_VALUES d = {.count = 1};
 	ESYS_TR h = ESYS_TR_NONE;
 	TSS2_RC rc;
 
@@ -144,8 +144,8 @@ static void ak_template(TPM2B_PUBLIC *pub)
 	pub->publicArea.type = TPM2_ALG_RSA;
 	pub->publicArea.nameAlg = TPM2_ALG_SHA256;
 	pub->publicArea.objectAttributes = TPMA_OBJECT_RESTRICTED | TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_FIXEDTPM |
-					   TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN |
-					   TPMA_OBJECT_USERWITHAUTH;
+	                                   TPMA_OBJECT_FIXEDPARENT | TPMA_OBJECT_SENSITIVEDATAORIGIN |
+	                                   TPMA_OBJECT_USERWITHAUTH;
 	pub->publicArea.parameters.rsaDetail.symmetric.algorithm = TPM2_ALG_NULL;
 	pub->publicArea.parameters.rsaDetail.scheme.scheme = TPM2_ALG_RSASSA;
 	pub->publicArea.parameters.rsaDetail.scheme.details.rsassa.hashAlg = TPM2_ALG_SHA256;
@@ -155,8 +155,7 @@ static void ak_template(TPM2B_PUBLIC *pub)
 
 /* Load the AK: *h receives the ESYS handle, *flush says whether it is a
  * transient object to flush after use, *pub its public area. */
-static int ak_load(struct cvm_tpmdev *t, const char *spec, ESYS_TR *h, bool *flush, TPM2B_PUBLIC *pub,
-		   cvm_err *err)
+static int ak_load(struct cvm_tpmdev *t, const char *spec, ESYS_TR *h, bool *flush, TPM2B_PUBLIC *pub, cvm_err *err)
 {
 	auto_esys TPM2B_PUBLIC *out_pub = NULL;
 	TSS2_RC rc;
@@ -167,7 +166,7 @@ static int ak_load(struct cvm_tpmdev *t, const char *spec, ESYS_TR *h, bool *flu
 		unsigned long handle = strtoul(spec, &end, 0);
 		if (*end || (handle >> 24) != TPM2_HT_PERSISTENT)
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
-					   "tpm_ak \"%s\" is not a persistent handle (0x81xxxxxx)", spec);
+			                   "tpm_ak \"%s\" is not a persistent handle (0x81xxxxxx)", spec);
 		rc = Esys_TR_FromTPMPublic(t->esys, (TPM2_HANDLE)handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, h);
 		if (rc != TSS2_RC_SUCCESS)
 			return tss_err(err, rc, "loading AK handle");
@@ -175,13 +174,13 @@ static int ak_load(struct cvm_tpmdev *t, const char *spec, ESYS_TR *h, bool *flu
 		if (rc != TSS2_RC_SUCCESS)
 			return tss_err(err, rc, "reading the AK");
 	} else {
-		TPM2B_SENSITIVE_CREATE sens = { 0 };
+		TPM2B_SENSITIVE_CREATE sens = {0};
 		TPM2B_PUBLIC tmpl;
-		TPM2B_DATA outside = { 0 };
-		TPML_PCR_SELECTION creation = { 0 };
+		TPM2B_DATA outside = {0};
+		TPML_PCR_SELECTION creation = {0};
 		ak_template(&tmpl);
 		rc = Esys_CreatePrimary(t->esys, ESYS_TR_RH_ENDORSEMENT, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-					&sens, &tmpl, &outside, &creation, h, &out_pub, NULL, NULL, NULL);
+		                        &sens, &tmpl, &outside, &creation, h, &out_pub, NULL, NULL, NULL);
 		if (rc != TSS2_RC_SUCCESS)
 			return tss_err(err, rc, "creating the primary AK under the endorsement hierarchy");
 		*flush = true;
@@ -202,9 +201,9 @@ void cvm_tpmdev_quote_free(struct cvm_tpmdev_quote *q)
 /* One quote plus the PCR value read right after it; 1 if the value does not
  * hash to the quote's pcrDigest (a concurrent extend), 0 on success. */
 static int quote_once(struct cvm_tpmdev *t, ESYS_TR ak, unsigned pcr, const TPM2B_DATA *nonce,
-		      struct cvm_tpmdev_quote *out, cvm_err *err)
+                      struct cvm_tpmdev_quote *out, cvm_err *err)
 {
-	TPMT_SIG_SCHEME scheme = { .scheme = TPM2_ALG_NULL };
+	TPMT_SIG_SCHEME scheme = {.scheme = TPM2_ALG_NULL};
 	TPML_PCR_SELECTION sel;
 	auto_esys TPM2B_ATTEST *quoted = NULL;
 	auto_esys TPMT_SIGNATURE *sig = NULL;
@@ -226,8 +225,8 @@ static int quote_once(struct cvm_tpmdev *t, ESYS_TR ak, unsigned pcr, const TPM2
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "the TPM returned a quote that does not unmarshal");
 	memset(out->pcrs, 0, sizeof(*out->pcrs));
 	cvm_tpm_pcrs_add(out->pcrs, TPM2_ALG_SHA256, pcr, value, 32);
-	if (cvm_tpm_pcr_digest(out->pcrs, &a.attested.quote.pcrSelect, TPM2_ALG_SHA256, md, &mdlen, why,
-			       sizeof(why)) < 0)
+	if (cvm_tpm_pcr_digest(out->pcrs, &a.attested.quote.pcrSelect, TPM2_ALG_SHA256, md, &mdlen, why, sizeof(why)) <
+	    0)
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "PCR digest: %s", why);
 	if (mdlen != a.attested.quote.pcrDigest.size || memcmp(md, a.attested.quote.pcrDigest.buffer, mdlen) != 0)
 		return 1;
@@ -244,12 +243,12 @@ static int quote_once(struct cvm_tpmdev *t, ESYS_TR ak, unsigned pcr, const TPM2
 	return 0;
 }
 
-int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, const uint8_t *nonce,
-		     size_t nonce_len, struct cvm_tpmdev_quote *out, cvm_err *err)
+int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, const uint8_t *nonce, size_t nonce_len,
+                     struct cvm_tpmdev_quote *out, cvm_err *err)
 {
 	cvm_auto_evp_pkey EVP_PKEY *key = NULL;
 	TPM2B_PUBLIC pub;
-	TPM2B_DATA qd = { 0 };
+	TPM2B_DATA qd = {0};
 	ESYS_TR ak = ESYS_TR_NONE;
 	bool flush = false;
 	int rc = -1;
@@ -257,7 +256,7 @@ int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, co
 	memset(out, 0, sizeof(*out));
 	if (nonce_len > sizeof(qd.buffer))
 		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "nonce of %zu bytes (at most %zu)", nonce_len,
-				   sizeof(qd.buffer));
+		                   sizeof(qd.buffer));
 	qd.size = (UINT16)nonce_len;
 	if (nonce_len)
 		memcpy(qd.buffer, nonce, nonce_len);

@@ -42,10 +42,10 @@ int cvm_tpmdev_read(struct cvm_tpmdev *t, unsigned pcr, uint8_t out[32], cvm_err
 struct cvm_tpmdev_quote {
 	uint8_t *attest; /* TPMS_ATTEST as signed (malloc'd) */
 	size_t attest_len;
-	uint8_t *sig;    /* marshaled TPMT_SIGNATURE (malloc'd) */
+	uint8_t *sig; /* marshaled TPMT_SIGNATURE (malloc'd) */
 	size_t sig_len;
 	struct cvm_tpm_pcrs *pcrs; /* the quoted PCR's value (malloc'd) */
-	char *ak_pem;    /* AK public key, PEM (malloc'd) */
+	char *ak_pem;              /* AK public key, PEM (malloc'd) */
 };
 void cvm_tpmdev_quote_free(struct cvm_tpmdev_quote *q);
 
@@ -54,8 +54,8 @@ void cvm_tpmdev_quote_free(struct cvm_tpmdev_quote *q);
  * The PCR value is read after the quote and checked against its pcrDigest,
  * so the values handed back are the quoted ones (retried if a concurrent
  * extend slips in between). */
-int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, const uint8_t *nonce,
-		     size_t nonce_len, struct cvm_tpmdev_quote *out, cvm_err *err);
+int cvm_tpmdev_quote(struct cvm_tpmdev *t, const char *ak_spec, unsigned pcr, const uint8_t *nonce, size_t nonce_len,
+                     struct cvm_tpmdev_quote *out, cvm_err *err);
 
 /* The AK's public key as PEM (malloc'd in *pem) without quoting: what a
  * verifier pins (e.g. the demo writing its policy). */

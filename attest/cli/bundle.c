@@ -36,7 +36,7 @@ struct bundle_args {
 
 static int parse_args(int argc, char **argv, struct bundle_args *a, cvm_err *err)
 {
-	static const struct option opts[] = { CVM_AV_COMMON_LONGOPTS, { NULL, 0, NULL, 0 } };
+	static const struct option opts[] = {CVM_AV_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
 	int opt, rc;
 
 	optind = 1;
@@ -75,24 +75,23 @@ static int snp_hook(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v
 	for (int i = 0; i < sk_X509_num(roots); i++)
 		if (cvm_snp_ctx_add_root(sctx, sk_X509_value(roots, i), err) < 0)
 			goto out;
-	if (b->snp_vcek.data &&
-	    cvm_x509_load_buf(b->snp_vcek.data, b->snp_vcek.len, "bundle snp.vcek", certs, err) < 0)
+	if (b->snp_vcek.data && cvm_x509_load_buf(b->snp_vcek.data, b->snp_vcek.len, "bundle snp.vcek", certs, err) < 0)
 		goto out;
 	if (b->snp_chain &&
 	    cvm_x509_load_buf((const uint8_t *)b->snp_chain, strlen(b->snp_chain), "bundle snp.chain", certs, err) < 0)
 		goto out;
 	if (b->snp_report.len != CVM_SNP_REPORT_SIZE) {
 		rc = cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "snp.report is %zu bytes, not %d", b->snp_report.len,
-				 CVM_SNP_REPORT_SIZE);
+		                 CVM_SNP_REPORT_SIZE);
 		goto out;
 	}
 	struct cvm_snp_input in = {
-		.report = b->snp_report.data,
-		.report_len = b->snp_report.len,
-		.certs = certs,
-		.nonce = a->common.nonce,
-		.nonce_len = a->common.nonce_len,
-		.policy = a->common.policy,
+	    .report = b->snp_report.data,
+	    .report_len = b->snp_report.len,
+	    .certs = certs,
+	    .nonce = a->common.nonce,
+	    .nonce_len = a->common.nonce_len,
+	    .policy = a->common.policy,
 	};
 	rc = cvm_snp_verify(sctx, &in, v, err);
 out:
@@ -104,7 +103,7 @@ static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 {
 	cvm_autofree uint8_t *text = NULL;
 	size_t len = 0;
-	cvm_autobundle struct cvm_bundle b = { 0 };
+	cvm_autobundle struct cvm_bundle b = {0};
 	struct cvm_evidence_policy pol;
 
 	cvm_evidence_policy_init(&pol);
@@ -117,12 +116,12 @@ static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 	if (cvm_bundle_parse((char *)text, &b, err) < 0)
 		return cvm_err_prefix(err, "%s: ", a->path);
 	struct cvm_bundle_verify_in in = {
-		.bundle = &b,
-		.policy = &pol,
-		.nonce = a->common.nonce,
-		.nonce_len = a->common.nonce_len,
-		.snp_verify = snp_hook,
-		.snp_ctx = a,
+	    .bundle = &b,
+	    .policy = &pol,
+	    .nonce = a->common.nonce,
+	    .nonce_len = a->common.nonce_len,
+	    .snp_verify = snp_hook,
+	    .snp_ctx = a,
 	};
 	if (cvm_bundle_verify(&in, v, err) < 0)
 		return -1;
@@ -131,18 +130,18 @@ static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 	if (want && !b.snp_report.data) {
 		if (strcmp(want, "none") == 0)
 			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_PASS,
-					"policy requires no confidential-computing evidence");
+			                "policy requires no confidential-computing evidence");
 		else
 			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_FAIL,
-					"policy requires %s evidence; the bundle carries no guest report", want);
+			                "policy requires %s evidence; the bundle carries no guest report", want);
 	}
 	return 0;
 }
 
 static int run(int argc, char **argv)
 {
-	struct bundle_args a = { 0 };
-	cvm_err err = { 0 };
+	struct bundle_args a = {0};
+	cvm_err err = {0};
 	cvm_autoverdict struct cvm_verdict v;
 	int rc;
 
@@ -169,7 +168,7 @@ out:
 }
 
 const struct cvm_av_command cvm_av_cmd_bundle = {
-	.name = "bundle",
-	.summary = "cvm-evidence/1 bundle (TPM quote, event log, launch records, SNP)",
-	.run = run,
+    .name = "bundle",
+    .summary = "cvm-evidence/1 bundle (TPM quote, event log, launch records, SNP)",
+    .run = run,
 };

@@ -29,7 +29,7 @@ static void help(void)
 	       "                      TCB status is not checked (a policy with tdx.tcb_status\n"
 	       "                      rejects).\n"
 	       "  --crl FILE          a further CRL (DER or PEM; repeatable)\n" CVM_AV_COMMON_HELP
-	       "For tdx, --trust-root replaces the pinned Intel SGX Root CA.\n");
+	       "The Intel SGX Root CA is pinned by its SHA-256 (44a0196b...b674d3).\n");
 }
 
 struct tdx_args {
@@ -51,6 +51,7 @@ static int parse_args(int argc, char **argv, struct tdx_args *a, cvm_err *err)
 	int opt, rc;
 
 	optind = 1;
+	opterr = 0; /* one line from us, not getopt's own as well */
 	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
 			return -1;
@@ -64,8 +65,10 @@ static int parse_args(int argc, char **argv, struct tdx_args *a, cvm_err *err)
 			if (a->n_crls == MAX_CRLS)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "at most %d --crl files", MAX_CRLS);
 			a->crls[a->n_crls++] = optarg;
+		} else if (optopt) {
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "option '%s' needs a value", argv[optind - 1]);
 		} else {
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option");
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (a->common.help || a->common.version)

@@ -42,7 +42,7 @@ struct tpm_args {
 
 static int parse_format(const char *s, enum cvm_tpm_pcrs_format *f, cvm_err *err)
 {
-	static const char *const names[] = { "auto", "serialized", "marshaled", "values", NULL };
+	static const char *const names[] = {"auto", "serialized", "marshaled", "values", NULL};
 
 	for (int i = 0; names[i]; i++) {
 		if (strcmp(s, names[i]) == 0) {
@@ -56,13 +56,13 @@ static int parse_format(const char *s, enum cvm_tpm_pcrs_format *f, cvm_err *err
 static int parse_args(int argc, char **argv, struct tpm_args *a, cvm_err *err)
 {
 	static const struct option opts[] = {
-		CVM_AV_COMMON_LONGOPTS,
-		{ "quote", required_argument, NULL, OPT_QUOTE },
-		{ "sig", required_argument, NULL, OPT_SIG },
-		{ "pcrs", required_argument, NULL, OPT_PCRS },
-		{ "ak", required_argument, NULL, OPT_AK },
-		{ "pcrs-format", required_argument, NULL, OPT_PCRS_FORMAT },
-		{ NULL, 0, NULL, 0 },
+	    CVM_AV_COMMON_LONGOPTS,
+	    {"quote", required_argument, NULL, OPT_QUOTE},
+	    {"sig", required_argument, NULL, OPT_SIG},
+	    {"pcrs", required_argument, NULL, OPT_PCRS},
+	    {"ak", required_argument, NULL, OPT_AK},
+	    {"pcrs-format", required_argument, NULL, OPT_PCRS_FORMAT},
+	    {NULL, 0, NULL, 0},
 	};
 	int opt, rc;
 
@@ -107,7 +107,7 @@ static int load_ak(const char *path, EVP_PKEY **out, cvm_err *err)
 {
 	cvm_autofree uint8_t *buf = NULL;
 	size_t len = 0;
-	cvm_err spki = { 0 };
+	cvm_err spki = {0};
 
 	if (cvm_read_file(path, TPM_FILE_MAX, &buf, &len, err) < 0)
 		return -1;
@@ -155,16 +155,16 @@ static int verify(struct tpm_args *a, struct cvm_verdict *v, cvm_err *err)
 	    cvm_read_file(a->pcrs, TPM_FILE_MAX, &pcrs, &pcrs_len, err) < 0 || load_ak(a->ak, &ak, err) < 0)
 		return -1;
 	struct cvm_tpm_quote_in in = {
-		.attest = quote,
-		.attest_len = quote_len,
-		.sig = sig,
-		.sig_len = sig_len,
-		.pcr_file = pcrs,
-		.pcr_file_len = pcrs_len,
-		.pcr_format = a->format,
-		.ak = ak,
-		.nonce = a->common.nonce,
-		.nonce_len = a->common.nonce_len,
+	    .attest = quote,
+	    .attest_len = quote_len,
+	    .sig = sig,
+	    .sig_len = sig_len,
+	    .pcr_file = pcrs,
+	    .pcr_file_len = pcrs_len,
+	    .pcr_format = a->format,
+	    .ak = ak,
+	    .nonce = a->common.nonce,
+	    .nonce_len = a->common.nonce_len,
 	};
 	check_trusted(&pol, ak, v);
 	return cvm_tpm_quote_verify(&in, v, NULL, NULL, err);
@@ -172,8 +172,8 @@ static int verify(struct tpm_args *a, struct cvm_verdict *v, cvm_err *err)
 
 static int run(int argc, char **argv)
 {
-	struct tpm_args a = { 0 };
-	cvm_err err = { 0 };
+	struct tpm_args a = {0};
+	cvm_err err = {0};
 	cvm_autoverdict struct cvm_verdict v;
 	int rc;
 
@@ -201,7 +201,7 @@ out:
 }
 
 const struct cvm_av_command cvm_av_cmd_tpm = {
-	.name = "tpm",
-	.summary = "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR file + AK)",
-	.run = run,
+    .name = "tpm",
+    .summary = "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR file + AK)",
+    .run = run,
 };

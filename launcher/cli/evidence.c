@@ -11,13 +11,13 @@
 #include "evidence.h"
 #include "state.h"
 
-#define OPTIONS_HELP                                                                          \
-	"  --nonce HEX         the verifier's nonce (1-64 bytes), bound into the TPM quote\n" \
-	"  -o, --output FILE   where to write the bundle (replaced atomically)\n"             \
-	"  --snp-report FILE   also carry the guest's SEV-SNP report (raw, 1184 bytes)\n"    \
-	"  --snp-vcek FILE     its VCEK or VLEK (DER or PEM)\n"                                \
-	"  --snp-chain FILE    its ASK/ASVK and ARK (PEM)\n"                                   \
-	"The TPM comes from the host config (tpm_tcti, tpm_pcr, tpm_ak);\n"                    \
+#define OPTIONS_HELP                                                                                                   \
+	"  --nonce HEX         the verifier's nonce (1-64 bytes), bound into the TPM quote\n"                          \
+	"  -o, --output FILE   where to write the bundle (replaced atomically)\n"                                      \
+	"  --snp-report FILE   also carry the guest's SEV-SNP report (raw, 1184 bytes)\n"                              \
+	"  --snp-vcek FILE     its VCEK or VLEK (DER or PEM)\n"                                                        \
+	"  --snp-chain FILE    its ASK/ASVK and ARK (PEM)\n"                                                           \
+	"The TPM comes from the host config (tpm_tcti, tpm_pcr, tpm_ak);\n"                                            \
 	"verify with: attest-verify bundle FILE --policy POLICY --nonce HEX\n"
 
 enum { OPT_NONCE = 0x100, OPT_SNP_REPORT, OPT_SNP_VCEK, OPT_SNP_CHAIN };
@@ -31,15 +31,15 @@ static int usage_err(cvm_err *err, const char *what)
 static int evidence_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err)
 {
 	static const struct option opts[] = {
-		{ "nonce", required_argument, NULL, OPT_NONCE },
-		{ "output", required_argument, NULL, 'o' },
-		{ "snp-report", required_argument, NULL, OPT_SNP_REPORT },
-		{ "snp-vcek", required_argument, NULL, OPT_SNP_VCEK },
-		{ "snp-chain", required_argument, NULL, OPT_SNP_CHAIN },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"nonce", required_argument, NULL, OPT_NONCE},
+	    {"output", required_argument, NULL, 'o'},
+	    {"snp-report", required_argument, NULL, OPT_SNP_REPORT},
+	    {"snp-vcek", required_argument, NULL, OPT_SNP_VCEK},
+	    {"snp-chain", required_argument, NULL, OPT_SNP_CHAIN},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct cvm_evidence_guest guest = { 0 };
+	struct cvm_evidence_guest guest = {0};
 	cvm_autofree uint8_t *nonce = NULL;
 	size_t nonce_len = 0;
 	const char *out = NULL;
@@ -87,9 +87,9 @@ static int evidence_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err
 }
 
 const struct cvm_command cvm_cmd_evidence = {
-	.name = "evidence",
-	.usage = "evidence NAME --nonce HEX -o FILE",
-	.summary = "TPM-quoted launch evidence bundle for attest-verify bundle",
-	.recover_first = false,
-	.run = evidence_run,
+    .name = "evidence",
+    .usage = "evidence NAME --nonce HEX -o FILE",
+    .summary = "TPM-quoted launch evidence bundle for attest-verify bundle",
+    .recover_first = false,
+    .run = evidence_run,
 };

@@ -49,8 +49,8 @@ struct quote {
 /* A quote over 4 SHA-256 PCRs signed here the way a TPM signs it. */
 static void make_quote(struct quote *q, const char *type)
 {
-	TPMS_ATTEST a = { 0 };
-	TPMT_SIGNATURE s = { 0 };
+	TPMS_ATTEST a = {0};
+	TPMT_SIGNATURE s = {0};
 	uint8_t md[64], val[32];
 	unsigned mdlen;
 	size_t off = 0;
@@ -63,7 +63,7 @@ static void make_quote(struct quote *q, const char *type)
 		cvm_tpm_pcrs_add(q->pcrs, TPM2_ALG_SHA256, i == 3 ? 23 : i, val, 32);
 	}
 	q->key = strcmp(type, "ec") == 0 ? EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256")
-					 : EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
+	                                 : EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)2048);
 	memset(q->nonce, 0x5a, sizeof(q->nonce));
 	a.magic = TPM2_GENERATED_VALUE;
 	a.type = TPM2_ST_ATTEST_QUOTE;
@@ -84,8 +84,10 @@ static void make_quote(struct quote *q, const char *type)
 		ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)q->rawlen);
 		s.sigAlg = TPM2_ALG_ECDSA;
 		s.signature.ecdsa.hash = TPM2_ALG_SHA256;
-		s.signature.ecdsa.signatureR.size = (UINT16)BN_bn2binpad(ECDSA_SIG_get0_r(es), s.signature.ecdsa.signatureR.buffer, 32);
-		s.signature.ecdsa.signatureS.size = (UINT16)BN_bn2binpad(ECDSA_SIG_get0_s(es), s.signature.ecdsa.signatureS.buffer, 32);
+		s.signature.ecdsa.signatureR.size =
+		    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_r(es), s.signature.ecdsa.signatureR.buffer, 32);
+		s.signature.ecdsa.signatureS.size =
+		    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_s(es), s.signature.ecdsa.signatureS.buffer, 32);
 		ECDSA_SIG_free(es);
 	} else {
 		s.sigAlg = TPM2_ALG_RSASSA;
@@ -122,10 +124,16 @@ static void bench_verify(const char *label, const char *type, bool cold, double 
 	t0 = cpu_now();
 	do {
 		struct cvm_verdict v;
-		cvm_err err = { 0 };
-		struct cvm_tpm_quote_in in = { .attest = q.attest, .attest_len = q.alen, .sig = q.sig, .sig_len = q.slen,
-					       .pcrs = q.pcrs, .ak = q.key, .ak_sha256 = cold ? NULL : fp,
-					       .nonce = q.nonce, .nonce_len = 32 };
+		cvm_err err = {0};
+		struct cvm_tpm_quote_in in = {.attest = q.attest,
+		                              .attest_len = q.alen,
+		                              .sig = q.sig,
+		                              .sig_len = q.slen,
+		                              .pcrs = q.pcrs,
+		                              .ak = q.key,
+		                              .ak_sha256 = cold ? NULL : fp,
+		                              .nonce = q.nonce,
+		                              .nonce_len = 32};
 		cvm_verdict_init(&v);
 		if (cvm_tpm_quote_verify(&in, &v, NULL, NULL, &err) < 0 || !cvm_verdict_accepted(&v))
 			abort();
@@ -143,8 +151,8 @@ static void bench_tpm(const char *tcti, int rounds)
 {
 	struct cvm_hostcfg cfg;
 	char dir[] = "/tmp/cvm-bench-tpm.XXXXXX", rec[256], out[256], text[512];
-	uint8_t nonce[32] = { 1 };
-	cvm_err err = { 0 };
+	uint8_t nonce[32] = {1};
+	cvm_err err = {0};
 	double t0, rec_ms = 0, bun_ms = 0;
 
 	if (!mkdtemp(dir))
@@ -156,7 +164,9 @@ static void bench_tpm(const char *tcti, int rounds)
 	snprintf(out, sizeof(out), "%s/bundle.json", dir);
 	for (int i = 0; i < rounds; i++) {
 		snprintf(text, sizeof(text),
-			 "{\"format\":\"cvm-launch-record/1\",\"tenant\":\"bench\",\"uuid\":\"%08d-0000-0000-0000-000000000000\"}", i);
+		         "{\"format\":\"cvm-launch-record/"
+		         "1\",\"tenant\":\"bench\",\"uuid\":\"%08d-0000-0000-0000-000000000000\"}",
+		         i);
 		cvm_write_atomic(rec, text, strlen(text), 0600, &err);
 		t0 = wall_now();
 		if (cvm_evidence_record_launch(&cfg, rec, &err) != 0) {

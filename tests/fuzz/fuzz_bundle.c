@@ -16,7 +16,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	cvm_autofree char *text = malloc(size + 1);
-	cvm_autobundle struct cvm_bundle b = { 0 };
+	cvm_autobundle struct cvm_bundle b = {0};
 	struct cvm_evidence_policy pol;
 	cvm_autoverdict struct cvm_verdict v;
 	cvm_autofree char *again = NULL;
@@ -37,12 +37,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(pol.seccomp, sizeof(pol.seccomp), "enforce");
 	pol.n_ns = 1;
 	snprintf(pol.namespaces[0], sizeof(pol.namespaces[0]), "pid");
-	struct cvm_bundle_verify_in in = { .bundle = &b, .policy = &pol, .nonce = b.nonce.data,
-					   .nonce_len = b.nonce.len };
+	struct cvm_bundle_verify_in in = {
+	    .bundle = &b, .policy = &pol, .nonce = b.nonce.data, .nonce_len = b.nonce.len};
 	cvm_bundle_verify(&in, &v, NULL);
 	again = cvm_bundle_format(&b, NULL);
 	if (again) {
-		cvm_autobundle struct cvm_bundle b2 = { 0 };
+		cvm_autobundle struct cvm_bundle b2 = {0};
 		if (cvm_bundle_parse(again, &b2, NULL) < 0)
 			abort(); /* what we write, we must read back */
 	}

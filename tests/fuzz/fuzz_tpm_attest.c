@@ -13,11 +13,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static const enum cvm_tpm_pcrs_format fmts[] = { CVM_TPM_PCRS_AUTO, CVM_TPM_PCRS_SERIALIZED,
-							 CVM_TPM_PCRS_MARSHALED, CVM_TPM_PCRS_VALUES };
+	static const enum cvm_tpm_pcrs_format fmts[] = {CVM_TPM_PCRS_AUTO, CVM_TPM_PCRS_SERIALIZED,
+	                                                CVM_TPM_PCRS_MARSHALED, CVM_TPM_PCRS_VALUES};
 	cvm_autofree struct cvm_tpm_pcrs *pcrs = calloc(1, sizeof(*pcrs));
 	cvm_autofree char *text = malloc(size + 1);
-	struct cvm_evlog log = { 0 };
+	struct cvm_evlog log = {0};
 	TPMS_ATTEST a;
 	TPMT_SIGNATURE sig;
 	uint8_t md[EVP_MAX_MD_SIZE];

@@ -90,6 +90,14 @@ sed 's/"mrtd": "a/"mrtd": "b/' "$tmp/mr.json" >"$tmp/mr2.json"
 av 1 "other MRTD" "$Q/v4.dat" --trust-root "$Q/root.pem" --at-time $AT --policy "$tmp/mr2.json"
 result mrtd2 tdx.mrtd fail
 
+echo '{"confidential_type": "sev-snp"}' >"$tmp/ctype.json"
+av 1 "policy wants SEV-SNP evidence" "$Q/v4.dat" --trust-root "$Q/root.pem" --at-time $AT --policy "$tmp/ctype.json"
+result ctype policy.confidential_type fail
+echo '{"confidential_type": "tdx", "nonce_binding": "sha256"}' >"$tmp/ctype2.json"
+av 1 "sha256 binding of a raw-bound nonce" "$Q/v4_nonce.dat" --trust-root "$Q/root.pem" --at-time $AT \
+	--policy "$tmp/ctype2.json" --nonce 00112233445566778899aabbccddeeff
+result sha256 tdx.report_data fail
+
 # ---- bad input: exit 2, one line naming the problem ------------------------------------------
 head -c 600 "$Q/v4.dat" >"$tmp/trunc.dat"
 av 2 "truncated quote" "$tmp/trunc.dat"
@@ -101,6 +109,9 @@ av 2 "unknown policy key" "$Q/v4.dat" --policy "$tmp/badpol.json"
 grep -q "tdx.mrtdd" "$tmp/err.txt" && ok "error names tdx.mrtdd" || bad "error: $(cat "$tmp/err.txt")"
 av 2 "collateral folder without files" "$Q/v4.dat" --collateral "$tmp"
 av 2 "no QUOTE" ""
+av 2 "unknown option" "$Q/v4.dat" --bogus
+grep -q "unknown option '--bogus'" "$tmp/err.txt" && ok "names --bogus" || bad "unknown option: $(cat "$tmp/err.txt")"
+av 2 "option without value" "$Q/v4.dat" --collateral
 "$ATTEST_VERIFY" tdx --help | grep -q -- "--collateral" && ok "--help" || bad "--help"
 
 # ---- agreement with openssl(1) -------------------------------------------------------------

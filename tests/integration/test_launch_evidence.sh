@@ -51,6 +51,16 @@ rec = json.loads(base64.b64decode(b['records'][0]))
 lr = {'tenant': 'it-ev'}
 if isinstance(rec.get('uid'), int) and rec['uid'] > 0:
     lr.update({'uid_range': [200000, 299999], 'require_unique_uid': True})
+for key, flag in (('sandbox_verified', 'require_sandbox_verified'), ('no_new_privs', 'require_no_new_privs')):
+    if rec.get(key) is True:
+        lr[flag] = True
+if rec.get('capabilities') == 'none':
+    lr['require_no_capabilities'] = True
+if isinstance(rec.get('namespaces'), list) and rec['namespaces']:
+    lr['namespaces'] = rec['namespaces']
+ll = rec.get('landlock')
+if isinstance(ll, dict) and ll.get('state'):
+    lr['landlock'] = ll['state']
 for k, path in (('seccomp', ('seccomp', 'mode')), ('selinux', ('selinux', 'state'))):
     v = rec.get(path[0])
     if isinstance(v, dict) and isinstance(v.get(path[1]), str) and v[path[1]]:
@@ -69,6 +79,7 @@ EOF
 av() { "$ATTEST_VERIFY" bundle "$@" >"$T/av.out" 2>&1; echo $?; }
 rc=$(av "$T/ev.json" --policy "$T/good.json" --nonce "$nonce")
 [ "$rc" -eq 0 ] || { cat "$T/av.out"; fail "valid bundle rejected (exit $rc)"; }
+cat "$T/av.out"
 grep -q "pass  eventlog.replay" "$T/av.out" || fail "no replay check in the verdict"
 pass "attest-verify bundle accepts the launch evidence"
 

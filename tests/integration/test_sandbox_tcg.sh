@@ -9,7 +9,7 @@ QEMU=$(command -v qemu-system-x86_64 || true)
 KERNEL=$(ls /boot/vmlinuz-* 2>/dev/null | head -1)
 [ -n "$KERNEL" ] || skip "no kernel in /boot"
 BUSYBOX=$(command -v busybox || true)
-[ -n "$BUSYBOX" ] && file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || skip "needs busybox-static"
+[ -n "$BUSYBOX" ] && ! ldd "$BUSYBOX" >/dev/null 2>&1 || skip "needs busybox-static (a statically linked busybox)"
 
 UID_T=200200
 RUN=$(make_run_dir tcg $UID_T)

@@ -34,11 +34,11 @@
 static void test_evlog_replay_known_answer(void **state)
 {
 	const char *text = "{\"seq\":1,\"pcr\":23,\"digest\":\"" /* SHA-256("a") */
-			   "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb\",\"record\":\"t/u\"}\n";
-	struct cvm_evlog log = { 0 };
-	uint8_t pcr[32], want[32], buf[64] = { 0 };
+	                   "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb\",\"record\":\"t/u\"}\n";
+	struct cvm_evlog log = {0};
+	uint8_t pcr[32], want[32], buf[64] = {0};
 	unsigned n = 32;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_evlog_parse_lines(text, strlen(text), "log", &log, &err), 0);
 	assert_int_equal(log.n, 1);
@@ -58,8 +58,8 @@ static void test_evlog_replay_known_answer(void **state)
 
 static void evlog_bad(const char *text, const char *want)
 {
-	struct cvm_evlog log = { 0 };
-	cvm_err err = { 0 };
+	struct cvm_evlog log = {0};
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_evlog_parse_lines(text, strlen(text), "log", &log, &err), -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
@@ -74,7 +74,7 @@ static void test_evlog_errors(void **state)
 {
 	evlog_bad("{\"seq\":1,\"pcr\":23,\"digest\":\"" D64 "\"}", "incomplete last line");
 	evlog_bad("{\"seq\":1,\"pcr\":23,\"digest\":\"" D64 "\"}\n{\"seq\":3,\"pcr\":23,\"digest\":\"" D64 "\"}\n",
-		  "log:2: seq 3 follows 1");
+	          "log:2: seq 3 follows 1");
 	evlog_bad("{\"seq\":1,\"pcr\":24,\"digest\":\"" D64 "\"}\n", "\"pcr\" must be an integer 0-23");
 	evlog_bad("{\"seq\":1,\"pcr\":23,\"digest\":\"00\"}\n", "64 hex digits");
 	evlog_bad("{\"seq\":1,\"pcr\":23,\"digest\":\"" D64 "\",\"extra\":1}\n", "unknown key \"extra\"");
@@ -100,7 +100,7 @@ static int parse_policy(const char *tpm, const char *rec, struct cvm_evidence_po
 static void policy_bad(const char *tpm, const char *rec, const char *want)
 {
 	struct cvm_evidence_policy p;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(parse_policy(tpm, rec, &p, &err), -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
@@ -111,13 +111,14 @@ static void policy_bad(const char *tpm, const char *rec, const char *want)
 static void test_policy_parse(void **state)
 {
 	struct cvm_evidence_policy p;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(parse_policy("{\"trusted_ak_sha256\":[\"" D64 "\"],\"pcr\":16}",
-				      "{\"confidential_type\":[\"sev-snp\",\"tdx\"],\"expected_measurement\":\"AB01" D64 "\","
-				      "\"uid_range\":[10,20],\"seccomp\":\"enforce\",\"require_label\":true}",
-				      &p, &err),
-			 0);
+	                              "{\"confidential_type\":[\"sev-snp\",\"tdx\"],\"expected_measurement\":\"AB01" D64
+	                              "\","
+	                              "\"uid_range\":[10,20],\"seccomp\":\"enforce\",\"require_label\":true}",
+	                              &p, &err),
+	                 0);
 	assert_int_equal(p.n_ak, 1);
 	assert_int_equal(p.pcr, 16);
 	assert_int_equal(p.n_ctype, 2);
@@ -145,15 +146,16 @@ static const char *record_text(const char *tenant, unsigned uid, const char *sec
 	static int which;
 	char *b = buf[which++ % 2];
 
-	snprintf(b, sizeof(buf[0]),
-		 "{\"format\":\"cvm-launch-record/1\",\"tenant\":\"%s\",\"uuid\":\"u-%s\",\"uid\":%u,\"gid\":%u,"
-		 "\"emulator\":{\"path\":\"/q\",\"sha256\":\"" D64 "\"},"
-		 "\"selinux\":{\"state\":\"enforcing\",\"process_label\":\"system_u:system_r:svirt_t:s0:c1,c2\","
-		 "\"image_labels\":[{\"path\":\"/d\",\"label\":\"system_u:object_r:svirt_image_t:s0:c1,c2\"}]},"
-		 "\"seccomp\":{\"mode\":\"%s\"},\"landlock\":{\"state\":\"unavailable\"},\"namespaces\":[\"mount\",\"pid\"],"
-		 "\"no_new_privs\":true,\"capabilities\":\"none\",\"sandbox_verified\":false,"
-		 "\"confidential\":{\"type\":\"sev-snp\",\"expected_measurement\":\"%096d\"}}",
-		 tenant, tenant, uid, uid, seccomp, 7);
+	snprintf(
+	    b, sizeof(buf[0]),
+	    "{\"format\":\"cvm-launch-record/1\",\"tenant\":\"%s\",\"uuid\":\"u-%s\",\"uid\":%u,\"gid\":%u,"
+	    "\"emulator\":{\"path\":\"/q\",\"sha256\":\"" D64 "\"},"
+	    "\"selinux\":{\"state\":\"enforcing\",\"process_label\":\"system_u:system_r:svirt_t:s0:c1,c2\","
+	    "\"image_labels\":[{\"path\":\"/d\",\"label\":\"system_u:object_r:svirt_image_t:s0:c1,c2\"}]},"
+	    "\"seccomp\":{\"mode\":\"%s\"},\"landlock\":{\"state\":\"unavailable\"},\"namespaces\":[\"mount\",\"pid\"],"
+	    "\"no_new_privs\":true,\"capabilities\":\"none\",\"sandbox_verified\":false,"
+	    "\"confidential\":{\"type\":\"sev-snp\",\"expected_measurement\":\"%096d\"}}",
+	    tenant, tenant, uid, uid, seccomp, 7);
 	return b;
 }
 
@@ -162,7 +164,7 @@ static int check_one(const char *pol_rec, const char *rec_text, const char *othe
 	struct cvm_evidence_policy p;
 	cvm_autojson json_object *rec = NULL, *other = NULL;
 	cvm_autoverdict struct cvm_verdict v;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	json_object *all[2];
 
 	assert_int_equal(parse_policy(NULL, pol_rec, &p, &err), 0);
@@ -182,37 +184,40 @@ static void test_record_checks(void **state)
 
 	assert_int_equal(check_one("{\"seccomp\":\"enforce\"}", r, NULL, "record.seccomp"), CVM_CHECK_PASS);
 	assert_int_equal(check_one("{\"seccomp\":\"enforce\"}", record_text("a", 1, "log"), NULL, "record.seccomp"),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	assert_int_equal(check_one("{\"selinux\":\"enforcing\"}", r, NULL, "record.selinux"), CVM_CHECK_PASS);
 	assert_int_equal(check_one("{\"landlock\":\"enforced\"}", r, NULL, "record.landlock"), CVM_CHECK_FAIL);
-	assert_int_equal(check_one("{\"confidential_type\":[\"tdx\",\"sev-snp\"]}", r, NULL, "record.confidential_type"),
-			 CVM_CHECK_PASS);
-	assert_int_equal(check_one("{\"confidential_type\":\"tdx\"}", r, NULL, "record.confidential_type"), CVM_CHECK_FAIL);
-	assert_int_equal(check_one("{\"expected_measurement\":\"00000000000000000000000000000000\"}", r, NULL,
-				   "record.measurement"),
-			 CVM_CHECK_FAIL);
+	assert_int_equal(
+	    check_one("{\"confidential_type\":[\"tdx\",\"sev-snp\"]}", r, NULL, "record.confidential_type"),
+	    CVM_CHECK_PASS);
+	assert_int_equal(check_one("{\"confidential_type\":\"tdx\"}", r, NULL, "record.confidential_type"),
+	                 CVM_CHECK_FAIL);
+	assert_int_equal(
+	    check_one("{\"expected_measurement\":\"00000000000000000000000000000000\"}", r, NULL, "record.measurement"),
+	    CVM_CHECK_FAIL);
 	assert_int_equal(check_one("{\"emulator_sha256\":[\"" D64 "\"]}", r, NULL, "record.emulator"), CVM_CHECK_PASS);
 	assert_int_equal(check_one("{\"namespaces\":[\"pid\"]}", r, NULL, "record.namespaces"), CVM_CHECK_PASS);
 	assert_int_equal(check_one("{\"namespaces\":[\"pid\",\"net\"]}", r, NULL, "record.namespaces"), CVM_CHECK_FAIL);
 	assert_int_equal(check_one("{\"require_label\":true}", r, NULL, "record.label"), CVM_CHECK_PASS);
 	assert_int_equal(check_one("{\"require_sandbox_verified\":true}", r, NULL, "record.sandbox_verified"),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	assert_int_equal(check_one("{\"require_no_new_privs\":true}", r, NULL, "record.no_new_privs"), CVM_CHECK_PASS);
-	assert_int_equal(check_one("{\"require_no_capabilities\":true}", r, NULL, "record.capabilities"), CVM_CHECK_PASS);
+	assert_int_equal(check_one("{\"require_no_capabilities\":true}", r, NULL, "record.capabilities"),
+	                 CVM_CHECK_PASS);
 	assert_int_equal(check_one("{\"uid_range\":[200000,299999]}", r, NULL, "record.uid_range"), CVM_CHECK_PASS);
 	assert_int_equal(check_one("{\"uid_range\":[300000,399999]}", r, NULL, "record.uid_range"), CVM_CHECK_FAIL);
 	/* unique uid: root fails; another tenant with the same uid fails; the
 	 * same tenant's earlier record does not count */
 	assert_int_equal(check_one("{\"require_unique_uid\":true}", r, NULL, "record.unique_uid"), CVM_CHECK_PASS);
-	assert_int_equal(check_one("{\"require_unique_uid\":true}", record_text("a", 0, "enforce"), NULL,
-				   "record.unique_uid"),
-			 CVM_CHECK_FAIL);
-	assert_int_equal(check_one("{\"require_unique_uid\":true}", r, record_text("b", 200001, "enforce"),
-				   "record.unique_uid"),
-			 CVM_CHECK_FAIL);
-	assert_int_equal(check_one("{\"require_unique_uid\":true}", r, record_text("a", 200001, "enforce"),
-				   "record.unique_uid"),
-			 CVM_CHECK_PASS);
+	assert_int_equal(
+	    check_one("{\"require_unique_uid\":true}", record_text("a", 0, "enforce"), NULL, "record.unique_uid"),
+	    CVM_CHECK_FAIL);
+	assert_int_equal(
+	    check_one("{\"require_unique_uid\":true}", r, record_text("b", 200001, "enforce"), "record.unique_uid"),
+	    CVM_CHECK_FAIL);
+	assert_int_equal(
+	    check_one("{\"require_unique_uid\":true}", r, record_text("a", 200001, "enforce"), "record.unique_uid"),
+	    CVM_CHECK_PASS);
 	/* keys the policy does not set produce no check */
 	assert_int_equal(check_one("{}", r, NULL, "record.seccomp"), -1);
 }
@@ -238,18 +243,18 @@ static void blob_set(struct cvm_blob *b, const void *data, size_t len)
  * whose MEASUREMENT is 0x07 repeated (@measurement_ok) or not. */
 static void build_bundle(struct built *out, bool with_snp, bool measurement_ok)
 {
-	cvm_autobundle struct cvm_bundle b = { 0 };
+	cvm_autobundle struct cvm_bundle b = {0};
 	const char *ra = record_text("a", 200001, "enforce");
 	char ra_copy[1536];
 	const char *rb;
-	struct cvm_evlog_entry e = { 0 };
-	uint8_t pcr[32] = { 0 }, attest[1024], sig[256], raw[128], md[64];
+	struct cvm_evlog_entry e = {0};
+	uint8_t pcr[32] = {0}, attest[1024], sig[256], raw[128], md[64];
 	unsigned mdlen;
 	size_t off = 0, rawlen = sizeof(raw);
-	TPMS_ATTEST a = { 0 };
-	TPMT_SIGNATURE s = { 0 };
+	TPMS_ATTEST a = {0};
+	TPMT_SIGNATURE s = {0};
 	char why[65];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	snprintf(ra_copy, sizeof(ra_copy), "%s", ra);
 	rb = record_text("b", 200002, "enforce");
@@ -262,7 +267,7 @@ static void build_bundle(struct built *out, bool with_snp, bool measurement_ok)
 	b.records = calloc(1, sizeof(*b.records));
 	blob_set(&b.records[0], ra_copy, strlen(ra_copy));
 	b.n_records = 1;
-	const char *recs[2] = { ra_copy, rb };
+	const char *recs[2] = {ra_copy, rb};
 	for (int i = 0; i < 2; i++) {
 		e.seq = (unsigned long)i + 1;
 		e.pcr = 23;
@@ -292,18 +297,21 @@ static void build_bundle(struct built *out, bool with_snp, bool measurement_ok)
 	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)rawlen);
 	s.sigAlg = TPM2_ALG_ECDSA;
 	s.signature.ecdsa.hash = TPM2_ALG_SHA256;
-	s.signature.ecdsa.signatureR.size = (UINT16)BN_bn2binpad(ECDSA_SIG_get0_r(es), s.signature.ecdsa.signatureR.buffer, 32);
-	s.signature.ecdsa.signatureS.size = (UINT16)BN_bn2binpad(ECDSA_SIG_get0_s(es), s.signature.ecdsa.signatureS.buffer, 32);
+	s.signature.ecdsa.signatureR.size =
+	    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_r(es), s.signature.ecdsa.signatureR.buffer, 32);
+	s.signature.ecdsa.signatureS.size =
+	    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_s(es), s.signature.ecdsa.signatureS.buffer, 32);
 	ECDSA_SIG_free(es);
 	off = 0;
 	Tss2_MU_TPMT_SIGNATURE_Marshal(&s, sig, sizeof(sig), &off);
 	blob_set(&b.signature, sig, off);
 	b.ak_pem = cvm_tpm_pkey_pem(out->key);
 	if (with_snp) {
-		uint8_t report[1184] = { 2 };
+		uint8_t report[1184] = {2};
 		memset(report + CVM_BUNDLE_SNP_MEASUREMENT_OFF, 0, CVM_BUNDLE_SNP_MEASUREMENT_LEN);
 		/* the record's expected measurement is "%096d" of 7: 95 zeros then '7' */
-		report[CVM_BUNDLE_SNP_MEASUREMENT_OFF + CVM_BUNDLE_SNP_MEASUREMENT_LEN - 1] = measurement_ok ? 0x07 : 0x08;
+		report[CVM_BUNDLE_SNP_MEASUREMENT_OFF + CVM_BUNDLE_SNP_MEASUREMENT_LEN - 1] =
+		    measurement_ok ? 0x07 : 0x08;
 		blob_set(&b.snp_report, report, sizeof(report));
 	}
 	out->json = cvm_bundle_format(&b, &err);
@@ -327,18 +335,21 @@ static int snp_stub(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v
 
 static bool verify_built(const struct built *bt, const char *text, const char *check, int *result, int *snp_calls)
 {
-	cvm_autobundle struct cvm_bundle b = { 0 };
+	cvm_autobundle struct cvm_bundle b = {0};
 	struct cvm_evidence_policy p;
 	cvm_autoverdict struct cvm_verdict v;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	char tpm[200];
 
 	snprintf(tpm, sizeof(tpm), "{\"trusted_ak_sha256\":[\"%s\"]}", bt->fp);
 	assert_int_equal(parse_policy(tpm, "{\"seccomp\":\"enforce\",\"require_unique_uid\":true}", &p, &err), 0);
 	assert_int_equal(cvm_bundle_parse(text, &b, &err), 0);
-	struct cvm_bundle_verify_in in = { .bundle = &b, .policy = &p, .nonce = bt->nonce,
-					   .nonce_len = sizeof(bt->nonce), .snp_verify = snp_calls ? snp_stub : NULL,
-					   .snp_ctx = snp_calls };
+	struct cvm_bundle_verify_in in = {.bundle = &b,
+	                                  .policy = &p,
+	                                  .nonce = bt->nonce,
+	                                  .nonce_len = sizeof(bt->nonce),
+	                                  .snp_verify = snp_calls ? snp_stub : NULL,
+	                                  .snp_ctx = snp_calls};
 	cvm_verdict_init(&v);
 	assert_int_equal(cvm_bundle_verify(&in, &v, &err), 0);
 	if (check)
@@ -376,8 +387,8 @@ static void test_bundle_verify_built(void **state)
 
 static void bundle_bad(const char *text, const char *want)
 {
-	cvm_autobundle struct cvm_bundle b = { 0 };
-	cvm_err err = { 0 };
+	cvm_autobundle struct cvm_bundle b = {0};
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_bundle_parse(text, &b, &err), -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
@@ -406,15 +417,15 @@ static void test_bundle_parse_errors(void **state)
 	struct {
 		const char *from, *to, *want;
 	} cases[] = {
-		{ "cvm-evidence/1", "cvm-evidence/2", "is not cvm-evidence/1" },
-		{ "\"tenant\"", "\"tenantx\"", "unknown key \"tenantx\"" },
-		{ "\"nonce\":\"", "\"nonce\":\"zz", "\"nonce\" must be hex" },
-		{ "\"quote\":\"", "\"quote\":\"!", "\"quote\" is not valid base64" },
-		{ "\"ak_pem\"", "\"ak\"", "tpm: unknown key \"ak\"" },
-		{ "\"sha256\":{", "\"sha257\":{", "bad bank \"sha257\"" },
-		{ "\"23\":", "\"023\":", "bad PCR \"023\"" },
-		{ "\"seq\":2", "\"seq\":5", "eventlog[1]: seq 5 follows 1" },
-		{ "\"records\":[", "\"records\":[1,", "records[0] is not base64" },
+	    {"cvm-evidence/1", "cvm-evidence/2", "is not cvm-evidence/1"},
+	    {"\"tenant\"", "\"tenantx\"", "unknown key \"tenantx\""},
+	    {"\"nonce\":\"", "\"nonce\":\"zz", "\"nonce\" must be hex"},
+	    {"\"quote\":\"", "\"quote\":\"!", "\"quote\" is not valid base64"},
+	    {"\"ak_pem\"", "\"ak\"", "tpm: unknown key \"ak\""},
+	    {"\"sha256\":{", "\"sha257\":{", "bad bank \"sha257\""},
+	    {"\"23\":", "\"023\":", "bad PCR \"023\""},
+	    {"\"seq\":2", "\"seq\":5", "eventlog[1]: seq 5 follows 1"},
+	    {"\"records\":[", "\"records\":[1,", "records[0] is not base64"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		cvm_autofree char *t = replace(bt.json, cases[i].from, cases[i].to);
@@ -424,15 +435,15 @@ static void test_bundle_parse_errors(void **state)
 	bundle_bad("[]", "must be a JSON object");
 	/* a truncated quote is bad input for the verifier, not a rejection */
 	{
-		cvm_autobundle struct cvm_bundle b = { 0 };
+		cvm_autobundle struct cvm_bundle b = {0};
 		struct cvm_evidence_policy p;
 		cvm_autoverdict struct cvm_verdict v;
-		cvm_err err = { 0 };
+		cvm_err err = {0};
 		assert_int_equal(cvm_bundle_parse(bt.json, &b, &err), 0);
 		b.quote.len--;
 		cvm_evidence_policy_init(&p);
 		cvm_verdict_init(&v);
-		struct cvm_bundle_verify_in in = { .bundle = &b, .policy = &p };
+		struct cvm_bundle_verify_in in = {.bundle = &b, .policy = &p};
 		assert_int_equal(cvm_bundle_verify(&in, &v, &err), -1);
 		assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
 		assert_non_null(strstr(err.msg, "TPMS_ATTEST"));
@@ -443,16 +454,16 @@ static void test_bundle_parse_errors(void **state)
 static void test_policy_without_ak_rejects(void **state)
 {
 	struct built bt;
-	cvm_autobundle struct cvm_bundle b = { 0 };
+	cvm_autobundle struct cvm_bundle b = {0};
 	struct cvm_evidence_policy p;
 	cvm_autoverdict struct cvm_verdict v;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	build_bundle(&bt, false, false);
 	assert_int_equal(cvm_bundle_parse(bt.json, &b, &err), 0);
 	cvm_evidence_policy_init(&p);
 	cvm_verdict_init(&v);
-	struct cvm_bundle_verify_in in = { .bundle = &b, .policy = &p, .nonce = bt.nonce, .nonce_len = 16 };
+	struct cvm_bundle_verify_in in = {.bundle = &b, .policy = &p, .nonce = bt.nonce, .nonce_len = 16};
 	assert_int_equal(cvm_bundle_verify(&in, &v, &err), 0);
 	assert_int_equal(cvm_verdict_result(&v, "tpm.ak_trusted"), CVM_CHECK_ERROR);
 	assert_false(cvm_verdict_accepted(&v));
@@ -462,13 +473,13 @@ static void test_policy_without_ak_rejects(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_evlog_replay_known_answer),
-		cmocka_unit_test(test_evlog_errors),
-		cmocka_unit_test(test_policy_parse),
-		cmocka_unit_test(test_record_checks),
-		cmocka_unit_test(test_bundle_verify_built),
-		cmocka_unit_test(test_bundle_parse_errors),
-		cmocka_unit_test(test_policy_without_ak_rejects),
+	    cmocka_unit_test(test_evlog_replay_known_answer),
+	    cmocka_unit_test(test_evlog_errors),
+	    cmocka_unit_test(test_policy_parse),
+	    cmocka_unit_test(test_record_checks),
+	    cmocka_unit_test(test_bundle_verify_built),
+	    cmocka_unit_test(test_bundle_parse_errors),
+	    cmocka_unit_test(test_policy_without_ak_rejects),
 	};
 	setenv("TSS2_LOG", "all+none", 0);
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -133,6 +133,21 @@ static void test_good_tree_and_json(void **state)
 	assert_true(json_object_object_get_ex(rec, "namespaces", &x));
 	assert_true(json_object_is_type(x, json_type_array));
 	json_object_put(rec);
+	/* the SELinux context of every task, when one is expected */
+	char lp[600];
+	snprintf(lp, sizeof(lp), "%s/77/task/77/attr/current", root);
+	assert_int_equal(cvm_mkdir_p(strcat(strcpy((char[600]){0}, root), "/77/task/77/attr"), 0755, &err), 0);
+	assert_int_equal(cvm_write_atomic(lp, "system_u:system_r:svirt_t:s0:c1,c2", 35, 0644, &err), 0);
+	snprintf(lp, sizeof(lp), "%s/79/task/79/attr/current", root);
+	assert_int_equal(cvm_mkdir_p(strcat(strcpy((char[600]){0}, root), "/77/task/79/attr"), 0755, &err), 0);
+	snprintf(lp, sizeof(lp), "%s/77/task/79/attr/current", root);
+	assert_int_equal(cvm_write_atomic(lp, "system_u:system_r:svirt_t:s0:c1,c3\n", 36, 0644, &err), 0);
+	exp.label = "system_u:system_r:svirt_t:s0:c1,c2";
+	assert_int_equal(cvm_sandbox_verify(root, 77, &exp, &bpf, &v, &err), 0);
+	assert_false(v.ok);
+	if (!strstr(v.failure, "task 79: SELinux context system_u:system_r:svirt_t:s0:c1,c3, expected"))
+		fail_msg("%s", v.failure);
+	exp.label = NULL;
 	/* namespaces: the fake tree has no ns links, so a required one fails */
 	exp.namespaces = "pid";
 	assert_int_equal(cvm_sandbox_verify(root, 77, &exp, &bpf, &v, &err), 0);

@@ -105,6 +105,7 @@ static const struct row rows[] = {
     R("ioctl KVM_GET_API_VERSION", SYS_ioctl, ALLOW, AFD, 0xae00, 0),
     R("ioctl KVM_RUN", SYS_ioctl, ALLOW, AFD, 0xae80, 0),
     R("ioctl BLKGETSIZE64", SYS_ioctl, ALLOW, AFD, 0x80081272, 0),
+    R("ioctl SEV_ISSUE_CMD", SYS_ioctl, ALLOW, AFD, 0xc0105300, 0),
     R("ioctl SIOCGIFCONF", SYS_ioctl, KILL, AFD, 0x8912, 0),
     R("ioctl VHOST_SET_OWNER", SYS_ioctl, KILL, AFD, 0xaf01, 0),
     R("ioctl FS_IOC_GETFLAGS", SYS_ioctl, KILL, AFD, 0x80086601, 0),

@@ -143,11 +143,12 @@ static void real_quotes_verify(void **state)
 		expect(&v, "tdx.pck_chain", CVM_CHECK_FAIL);
 		assert_false(cvm_verdict_accepted(&v));
 		cvm_verdict_free(&v);
-		/* a foreign trust root replaces the pinned one */
+		/* a given trust root adds to the pinned Intel root, never replaces it */
 		o.at_time = AT_2026;
 		o.trust_roots = ((struct fx *)*state)->roots;
 		run(q, len, &o, &pol, &v);
-		expect(&v, "tdx.pck_chain", CVM_CHECK_FAIL);
+		expect(&v, "tdx.pck_chain", CVM_CHECK_PASS);
+		assert_non_null(strstr(v.checks[1].detail, "pinned Intel SGX Root CA"));
 		cvm_verdict_free(&v);
 		free(q);
 	}
@@ -202,6 +203,18 @@ static void real_collateral(void **state)
 	run(q, len, &o, &pol, &v);
 	expect(&v, "tdx.tcb_status", CVM_CHECK_PASS);
 	cvm_verdict_free(&v);
+
+	/* the v5 quote is from another platform (FMSPC 90C06F000000): the
+	 * same collateral must not give it a TCB status */
+	size_t len5;
+	uint8_t *q5 = read_vector("tdx/v5/quote.dat", &len5);
+	assert_non_null(q5);
+	run(q5, len5, &o, &pol, &v);
+	expect(&v, "tdx.tcb_info_match", CVM_CHECK_FAIL);
+	expect(&v, "tdx.tcb_status", CVM_CHECK_ERROR);
+	assert_false(cvm_verdict_accepted(&v));
+	cvm_verdict_free(&v);
+	free(q5);
 
 	/* while the TCB Signing certificate was valid, the chains verify, but
 	 * the collateral had not been issued yet */

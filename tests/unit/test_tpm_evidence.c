@@ -33,7 +33,6 @@ struct env {
 	struct cvm_hostcfg cfg;
 };
 
-
 static int sh(const char *cmd, char *out, size_t outlen)
 {
 	FILE *f = popen(cmd, "r");
@@ -81,29 +80,30 @@ static int group_teardown(void **state)
 	/* CVM_TEST_KEEP=1 leaves the folder (bundles, logs) for inspection and
 	 * for refreshing the fuzz seeds. */
 	snprintf(cmd, sizeof(cmd), "bash %s/scripts/swtpm.sh stop %s/swtpm; [ -n \"$CVM_TEST_KEEP\" ] || rm -rf %s",
-		 getenv("CVM_SOURCE_DIR"), e->dir, e->dir);
+	         getenv("CVM_SOURCE_DIR"), e->dir, e->dir);
 	sh(cmd, NULL, 0);
 	free(e);
 	return 0;
 }
 
-static void write_record(const char *path, const char *tenant, const char *uuid, const char *seccomp,
-			 unsigned uid)
+static void write_record(const char *path, const char *tenant, const char *uuid, const char *seccomp, unsigned uid)
 {
 	char text[2048];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
-	snprintf(text, sizeof(text),
-		 "{\"format\":\"cvm-launch-record/1\",\"tenant\":\"%s\",\"uuid\":\"%s\",\"time\":\"2026-11-26T05:00:00Z\","
-		 "\"boot_id\":\"b\",\"emulator\":{\"path\":\"/usr/bin/qemu-system-x86_64\",\"sha256\":\"%064d\"},"
-		 "\"argv\":[\"qemu\"],\"accel\":\"tcg\",\"uid\":%u,\"gid\":%u,"
-		 "\"selinux\":{\"state\":\"enforcing\",\"process_label\":\"system_u:system_r:svirt_t:s0:c1,c2\","
-		 "\"image_labels\":[\"system_u:object_r:svirt_image_t:s0:c1,c2\"]},"
-		 "\"seccomp\":{\"mode\":\"%s\",\"policy\":\"qemu\",\"bpf_sha256\":\"%064d\"},"
-		 "\"landlock\":{\"state\":\"enforced\",\"abi\":3},\"namespaces\":[\"mount\",\"pid\",\"ipc\",\"uts\",\"net\"],"
-		 "\"no_new_privs\":true,\"capabilities\":\"none\",\"sandbox_verified\":true,"
-		 "\"confidential\":{\"type\":\"none\",\"policy\":null,\"expected_measurement\":null}}",
-		 tenant, uuid, 1, uid, uid, seccomp, 2);
+	snprintf(
+	    text, sizeof(text),
+	    "{\"format\":\"cvm-launch-record/1\",\"tenant\":\"%s\",\"uuid\":\"%s\",\"time\":\"2026-11-26T05:00:00Z\","
+	    "\"boot_id\":\"b\",\"emulator\":{\"path\":\"/usr/bin/qemu-system-x86_64\",\"sha256\":\"%064d\"},"
+	    "\"argv\":[\"qemu\"],\"accel\":\"tcg\",\"uid\":%u,\"gid\":%u,"
+	    "\"selinux\":{\"state\":\"enforcing\",\"process_label\":\"system_u:system_r:svirt_t:s0:c1,c2\","
+	    "\"image_labels\":[\"system_u:object_r:svirt_image_t:s0:c1,c2\"]},"
+	    "\"seccomp\":{\"mode\":\"%s\",\"policy\":\"qemu\",\"bpf_sha256\":\"%064d\"},"
+	    "\"landlock\":{\"state\":\"enforced\",\"abi\":3},\"namespaces\":[\"mount\",\"pid\",\"ipc\",\"uts\",\"net\"]"
+	    ","
+	    "\"no_new_privs\":true,\"capabilities\":\"none\",\"sandbox_verified\":true,"
+	    "\"confidential\":{\"type\":\"none\",\"policy\":null,\"expected_measurement\":null}}",
+	    tenant, uuid, 1, uid, uid, seccomp, 2);
 	assert_int_equal(cvm_write_atomic(path, text, strlen(text), 0644, &err), 0);
 }
 
@@ -112,7 +112,7 @@ static void policy_for(struct cvm_evidence_policy *p, const char *ak_pem, const 
 	cvm_autojson json_object *tpm = NULL, *rec = NULL;
 	cvm_auto_evp_pkey EVP_PKEY *ak = NULL;
 	char fp[65], text[1024];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_tpm_ak_load((const uint8_t *)ak_pem, strlen(ak_pem), &ak, &err), 0);
 	cvm_tpm_ak_fingerprint(ak, fp);
@@ -123,12 +123,12 @@ static void policy_for(struct cvm_evidence_policy *p, const char *ak_pem, const 
 	assert_int_equal(cvm_evidence_policy_parse(tpm, rec, p, &err), 0);
 }
 
-static bool verify(const struct cvm_bundle *b, const struct cvm_evidence_policy *p, const uint8_t *nonce,
-		   size_t nlen, const char *check, int *result)
+static bool verify(const struct cvm_bundle *b, const struct cvm_evidence_policy *p, const uint8_t *nonce, size_t nlen,
+                   const char *check, int *result)
 {
 	cvm_autoverdict struct cvm_verdict v;
-	cvm_err err = { 0 };
-	struct cvm_bundle_verify_in in = { .bundle = b, .policy = p, .nonce = nonce, .nonce_len = nlen };
+	cvm_err err = {0};
+	struct cvm_bundle_verify_in in = {.bundle = b, .policy = p, .nonce = nonce, .nonce_len = nlen};
 
 	cvm_verdict_init(&v);
 	assert_int_equal(cvm_bundle_verify(&in, &v, &err), 0);
@@ -143,7 +143,7 @@ static void load_bundle(const char *path, struct cvm_bundle *b)
 {
 	cvm_autofree uint8_t *text = NULL;
 	size_t len;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	assert_int_equal(cvm_read_file(path, 1 << 24, &text, &len, &err), 0);
 	assert_int_equal(cvm_bundle_parse((char *)text, b, &err), 0);
@@ -154,7 +154,7 @@ static void test_round_trip(void **state)
 	struct env *e = *state;
 	char rec1[512], rec2[512], out[512];
 	uint8_t nonce[32];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	struct cvm_evidence_policy pol;
 	int r = -1;
 
@@ -177,9 +177,9 @@ static void test_round_trip(void **state)
 		/* db's entry is redacted in web1's bundle, its digest kept */
 		assert_string_equal(b.log.e[b.log.n - 1].record, "");
 		policy_for(&pol, b.ak_pem,
-			   "{\"seccomp\":\"enforce\",\"selinux\":\"enforcing\",\"require_sandbox_verified\":true,"
-			   "\"require_unique_uid\":true,\"require_label\":true,\"uid_range\":[200000,299999],"
-			   "\"namespaces\":[\"mount\",\"pid\"],\"require_no_capabilities\":true}");
+		           "{\"seccomp\":\"enforce\",\"selinux\":\"enforcing\",\"require_sandbox_verified\":true,"
+		           "\"require_unique_uid\":true,\"require_label\":true,\"uid_range\":[200000,299999],"
+		           "\"namespaces\":[\"mount\",\"pid\"],\"require_no_capabilities\":true}");
 		assert_true(verify(&b, &pol, nonce, sizeof(nonce), "eventlog.replay", &r));
 		assert_int_equal(r, CVM_CHECK_PASS);
 		/* the fingerprint the demo pins is the bundle's AK */
@@ -213,8 +213,8 @@ static void test_tampering(void **state)
 {
 	struct env *e = *state;
 	char rec[512], out[512];
-	uint8_t nonce[16] = { 1, 2, 3 };
-	cvm_err err = { 0 };
+	uint8_t nonce[16] = {1, 2, 3};
+	cvm_err err = {0};
 	struct cvm_evidence_policy pol;
 	cvm_autobundle struct cvm_bundle b;
 	int r = -1;
@@ -250,12 +250,54 @@ static void test_tampering(void **state)
 	assert_true(verify(&b, &pol, nonce, sizeof(nonce), NULL, NULL));
 }
 
+/* A launcher that died after appending but before extending: the next
+ * launch drops the unextended entry and the log replays again. */
+static void test_torn_append(void **state)
+{
+	struct env *e = *state;
+	char logp[512], rec[512], out[512], line[256];
+	uint8_t nonce[8] = {7};
+	cvm_err err = {0};
+	cvm_autofree uint8_t *text = NULL;
+	size_t len = 0;
+	struct cvm_evlog log = {0};
+	struct cvm_evidence_policy pol;
+	FILE *f;
+
+	snprintf(logp, sizeof(logp), "%s/eventlog.jsonl", e->cfg.state_dir);
+	assert_int_equal(cvm_read_file(logp, 1 << 20, &text, &len, &err), 0);
+	assert_int_equal(cvm_evlog_parse_lines((char *)text, len, logp, &log, &err), 0);
+	snprintf(line, sizeof(line), "{\"seq\":%lu,\"pcr\":23,\"digest\":\"%064d\",\"record\":\"ghost/x\"}\n",
+	         log.e[log.n - 1].seq + 1, 5);
+	cvm_evlog_free(&log);
+	f = fopen(logp, "a");
+	assert_non_null(f);
+	fputs(line, f);
+	fclose(f);
+	snprintf(rec, sizeof(rec), "%s/rec-torn.json", e->dir);
+	snprintf(out, sizeof(out), "%s/bundle-torn.json", e->dir);
+	write_record(rec, "torn", "cccccccc-2222-3333-4444-555555555555", "enforce", 200015);
+	if (cvm_evidence_record_launch(&e->cfg, rec, &err) != 0)
+		fail_msg("%s", err.msg);
+	free(text);
+	text = NULL;
+	assert_int_equal(cvm_read_file(logp, 1 << 20, &text, &len, &err), 0);
+	assert_null(strstr((char *)text, "ghost/x"));
+	assert_int_equal(cvm_evidence_bundle(&e->cfg, "torn", nonce, sizeof(nonce), out, &err), 0);
+	{
+		cvm_autobundle struct cvm_bundle b;
+		load_bundle(out, &b);
+		policy_for(&pol, b.ak_pem, "{}");
+		assert_true(verify(&b, &pol, nonce, sizeof(nonce), NULL, NULL));
+	}
+}
+
 static void test_no_tpm(void **state)
 {
 	struct env *e = *state;
 	struct cvm_hostcfg cfg = e->cfg;
 	char rec[512];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	snprintf(rec, sizeof(rec), "%s/rec-x.json", e->dir);
 	write_record(rec, "x", "88888888-2222-3333-4444-555555555555", "enforce", 200011);
@@ -270,8 +312,8 @@ static void test_unknown_tenant_and_bad_nonce(void **state)
 {
 	struct env *e = *state;
 	char out[512];
-	uint8_t nonce[65] = { 0 };
-	cvm_err err = { 0 };
+	uint8_t nonce[65] = {0};
+	cvm_err err = {0};
 
 	snprintf(out, sizeof(out), "%s/none.json", e->dir);
 	assert_int_equal(cvm_evidence_bundle(&e->cfg, "nobody", nonce, 8, out, &err), -1);
@@ -286,8 +328,8 @@ static void test_pcr_reset_rotates_log(void **state)
 {
 	struct env *e = *state;
 	char cmd[1024], rec[512], out[512], archived[512];
-	uint8_t nonce[8] = { 9 };
-	cvm_err err = { 0 };
+	uint8_t nonce[8] = {9};
+	cvm_err err = {0};
 	cvm_autobundle struct cvm_bundle b;
 	struct cvm_evidence_policy pol;
 
@@ -320,8 +362,8 @@ static void test_pcr_change(void **state)
 	struct env *e = *state;
 	struct cvm_hostcfg cfg = e->cfg;
 	char rec[512], out[512], archived[512];
-	uint8_t nonce[4] = { 4, 3, 2, 1 };
-	cvm_err err = { 0 };
+	uint8_t nonce[4] = {4, 3, 2, 1};
+	cvm_err err = {0};
 	cvm_autobundle struct cvm_bundle b;
 	struct cvm_evidence_policy pol;
 	int r = -1;
@@ -358,7 +400,7 @@ static void test_persistent_ak(void **state)
 	struct cvm_hostcfg cfg = e->cfg;
 	char cmd[2048], rec[512], out[512], pem_path[512];
 	uint8_t nonce[64];
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	cvm_autobundle struct cvm_bundle b;
 	cvm_autofree uint8_t *pem = NULL;
 	size_t pem_len = 0;
@@ -371,11 +413,11 @@ static void test_persistent_ak(void **state)
 	}
 	snprintf(pem_path, sizeof(pem_path), "%s/ak-ecc.pem", e->dir);
 	snprintf(cmd, sizeof(cmd),
-		 "cd %s && export TPM2TOOLS_TCTI='%s' && tpm2_createek -c ek.ctx -G rsa -u ek.pub >/dev/null && "
-		 "tpm2_flushcontext -t && tpm2_createak -C ek.ctx -c ak.ctx -G ecc -s ecdsa -g sha256 -u %s -f pem "
-		 "-n ak.name >/dev/null && tpm2_flushcontext -t && tpm2_evictcontrol -C o -c ak.ctx 0x81010042 "
-		 ">/dev/null && tpm2_flushcontext -t",
-		 e->dir, cfg.tpm_tcti, pem_path);
+	         "cd %s && export TPM2TOOLS_TCTI='%s' && tpm2_createek -c ek.ctx -G rsa -u ek.pub >/dev/null && "
+	         "tpm2_flushcontext -t && tpm2_createak -C ek.ctx -c ak.ctx -G ecc -s ecdsa -g sha256 -u %s -f pem "
+	         "-n ak.name >/dev/null && tpm2_flushcontext -t && tpm2_evictcontrol -C o -c ak.ctx 0x81010042 "
+	         ">/dev/null && tpm2_flushcontext -t",
+	         e->dir, cfg.tpm_tcti, pem_path);
 	assert_int_equal(sh(cmd, NULL, 0), 0);
 	snprintf(cfg.tpm_ak, sizeof(cfg.tpm_ak), "0x81010042");
 	cfg.tpm_pcr = 16; /* the log test_pcr_change started goes on */
@@ -404,13 +446,14 @@ static void test_persistent_ak(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_tampering),
-		cmocka_unit_test(test_no_tpm),
-		cmocka_unit_test(test_unknown_tenant_and_bad_nonce),
-		cmocka_unit_test(test_pcr_reset_rotates_log),
-		cmocka_unit_test(test_pcr_change),
-		cmocka_unit_test(test_persistent_ak),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_tampering),
+	    cmocka_unit_test(test_torn_append),
+	    cmocka_unit_test(test_no_tpm),
+	    cmocka_unit_test(test_unknown_tenant_and_bad_nonce),
+	    cmocka_unit_test(test_pcr_reset_rotates_log),
+	    cmocka_unit_test(test_pcr_change),
+	    cmocka_unit_test(test_persistent_ak),
 	};
 	if (!getenv("CVM_SOURCE_DIR")) {
 		fprintf(stderr, "skip: CVM_SOURCE_DIR is not set\n");

@@ -47,7 +47,7 @@ static int vec_setup(void **state)
 	size_t len;
 	cvm_autojson json_object *root = NULL;
 	json_object *q, *pcrs;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	struct vec *v;
 
 	snprintf(path, sizeof(path), "%s/tpm/tpm_evidence.json", dir ? dir : "");
@@ -65,7 +65,8 @@ static int vec_setup(void **state)
 	pcrs = json_object_object_get(q, "pcrs");
 	for (size_t i = 0; i < json_object_array_length(pcrs); i++) {
 		uint8_t val[32];
-		assert_int_equal(cvm_hex_decode(json_object_get_string(json_object_array_get_idx(pcrs, i)), val, 32), 0);
+		assert_int_equal(cvm_hex_decode(json_object_get_string(json_object_array_get_idx(pcrs, i)), val, 32),
+		                 0);
 		assert_int_equal(cvm_tpm_pcrs_add(v->pcrs, TPM2_ALG_SHA256, (unsigned)i, val, 32), 0);
 	}
 	*state = v;
@@ -86,23 +87,28 @@ static int vec_teardown(void **state)
 	return 0;
 }
 
-#define SKIP_WITHOUT_VECTOR(v)                                                            \
-	do {                                                                              \
-		if (!(v)) {                                                               \
-			print_message("skip: tpm/tpm_evidence.json not under CVM_VECTORS_DIR\n"); \
-			skip();                                                           \
-		}                                                                         \
+#define SKIP_WITHOUT_VECTOR(v)                                                                                         \
+	do {                                                                                                           \
+		if (!(v)) {                                                                                            \
+			print_message("skip: tpm/tpm_evidence.json not under CVM_VECTORS_DIR\n");                      \
+			skip();                                                                                        \
+		}                                                                                                      \
 	} while (0)
 
 /* Verify; return the result of check @name (or -1 if missing). */
-static int run(const uint8_t *attest, size_t alen, const uint8_t *sig, size_t slen,
-	       const struct cvm_tpm_pcrs *pcrs, EVP_PKEY *ak, const uint8_t *nonce, size_t nlen,
-	       const char *name, bool *accepted)
+static int run(const uint8_t *attest, size_t alen, const uint8_t *sig, size_t slen, const struct cvm_tpm_pcrs *pcrs,
+               EVP_PKEY *ak, const uint8_t *nonce, size_t nlen, const char *name, bool *accepted)
 {
 	cvm_autoverdict struct cvm_verdict v;
-	cvm_err err = { 0 };
-	struct cvm_tpm_quote_in in = { .attest = attest, .attest_len = alen, .sig = sig, .sig_len = slen,
-				       .pcrs = pcrs, .ak = ak, .nonce = nonce, .nonce_len = nlen };
+	cvm_err err = {0};
+	struct cvm_tpm_quote_in in = {.attest = attest,
+	                              .attest_len = alen,
+	                              .sig = sig,
+	                              .sig_len = slen,
+	                              .pcrs = pcrs,
+	                              .ak = ak,
+	                              .nonce = nonce,
+	                              .nonce_len = nlen};
 
 	cvm_verdict_init(&v);
 	assert_int_equal(cvm_tpm_quote_verify(&in, &v, NULL, NULL, &err), 0);
@@ -115,7 +121,7 @@ static void test_vector_accepts(void **state)
 {
 	struct vec *v = *state;
 	cvm_auto_evp_pkey EVP_PKEY *ak = NULL;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	TPMS_ATTEST a;
 	bool ok = false;
 
@@ -125,12 +131,12 @@ static void test_vector_accepts(void **state)
 	assert_int_equal(a.extraData.size, 64);
 	assert_int_equal(a.attested.quote.pcrSelect.count, 1);
 	assert_int_equal(run(v->attest, v->attest_len, v->sig, v->sig_len, v->pcrs, ak, a.extraData.buffer, 64,
-			     "tpm.signature", &ok),
-			 CVM_CHECK_PASS);
+	                     "tpm.signature", &ok),
+	                 CVM_CHECK_PASS);
 	assert_true(ok);
 	/* No nonce given: the quote's 64-byte extraData must then be refused. */
 	assert_int_equal(run(v->attest, v->attest_len, v->sig, v->sig_len, v->pcrs, ak, NULL, 0, "tpm.nonce", &ok),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	assert_false(ok);
 }
 
@@ -140,7 +146,7 @@ static void test_vector_tampered(void **state)
 	cvm_auto_evp_pkey EVP_PKEY *ak = NULL;
 	cvm_autofree uint8_t *attest = NULL, *sig = NULL;
 	cvm_autofree struct cvm_tpm_pcrs *pcrs = NULL;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	TPMS_ATTEST a;
 	uint8_t nonce[64];
 	bool ok = true;
@@ -153,7 +159,7 @@ static void test_vector_tampered(void **state)
 	/* wrong nonce */
 	nonce[5] ^= 1;
 	assert_int_equal(run(v->attest, v->attest_len, v->sig, v->sig_len, v->pcrs, ak, nonce, 64, "tpm.nonce", &ok),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	assert_false(ok);
 	nonce[5] ^= 1;
 
@@ -162,7 +168,7 @@ static void test_vector_tampered(void **state)
 	memcpy(pcrs, v->pcrs, sizeof(*pcrs));
 	pcrs->v[23].value[0] ^= 0x80;
 	assert_int_equal(run(v->attest, v->attest_len, v->sig, v->sig_len, pcrs, ak, nonce, 64, "tpm.pcr_digest", &ok),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	assert_false(ok);
 
 	/* one bit of the signed clock */
@@ -170,7 +176,7 @@ static void test_vector_tampered(void **state)
 	memcpy(attest, v->attest, v->attest_len);
 	attest[v->attest_len - 40] ^= 1;
 	assert_int_equal(run(attest, v->attest_len, v->sig, v->sig_len, v->pcrs, ak, nonce, 64, "tpm.signature", &ok),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	assert_false(ok);
 
 	/* one bit of the signature; and RSASSA relabelled as RSAPSS */
@@ -178,11 +184,11 @@ static void test_vector_tampered(void **state)
 	memcpy(sig, v->sig, v->sig_len);
 	sig[100] ^= 4;
 	assert_int_equal(run(v->attest, v->attest_len, sig, v->sig_len, v->pcrs, ak, nonce, 64, "tpm.signature", &ok),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	sig[100] ^= 4;
 	sig[1] = 0x16;
 	assert_int_equal(run(v->attest, v->attest_len, sig, v->sig_len, v->pcrs, ak, nonce, 64, "tpm.signature", &ok),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	assert_false(ok);
 }
 
@@ -191,14 +197,18 @@ static void test_vector_truncated_is_bad_input(void **state)
 	struct vec *v = *state;
 	cvm_auto_evp_pkey EVP_PKEY *ak = NULL;
 	cvm_autoverdict struct cvm_verdict vd;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	struct cvm_tpm_quote_in in;
 
 	SKIP_WITHOUT_VECTOR(v);
 	assert_int_equal(cvm_tpm_ak_load(v->ak, v->ak_len, &ak, &err), 0);
 	cvm_verdict_init(&vd);
-	in = (struct cvm_tpm_quote_in){ .attest = v->attest, .attest_len = v->attest_len - 1, .sig = v->sig,
-					.sig_len = v->sig_len, .pcrs = v->pcrs, .ak = ak };
+	in = (struct cvm_tpm_quote_in){.attest = v->attest,
+	                               .attest_len = v->attest_len - 1,
+	                               .sig = v->sig,
+	                               .sig_len = v->sig_len,
+	                               .pcrs = v->pcrs,
+	                               .ak = ak};
 	assert_int_equal(cvm_tpm_quote_verify(&in, &vd, NULL, NULL, &err), -1);
 	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
 	assert_non_null(strstr(err.msg, "TPMS_ATTEST"));
@@ -229,11 +239,11 @@ static EVP_PKEY *keygen(const char *what)
 }
 
 /* Marshal a quote over @pcrs with @nonce; sign it with @key per @scheme. */
-static void make_quote(EVP_PKEY *key, TPMI_ALG_SIG_SCHEME scheme, const struct cvm_tpm_pcrs *pcrs,
-		       const uint8_t *nonce, size_t nlen, uint8_t *attest, size_t *alen, uint8_t *sig, size_t *slen)
+static void make_quote(EVP_PKEY *key, TPMI_ALG_SIG_SCHEME scheme, const struct cvm_tpm_pcrs *pcrs, const uint8_t *nonce,
+                       size_t nlen, uint8_t *attest, size_t *alen, uint8_t *sig, size_t *slen)
 {
-	TPMS_ATTEST a = { 0 };
-	TPMT_SIGNATURE s = { 0 };
+	TPMS_ATTEST a = {0};
+	TPMT_SIGNATURE s = {0};
 	uint8_t md[64], raw[600];
 	unsigned mdlen;
 	size_t rawlen = sizeof(raw), off = 0;
@@ -268,8 +278,10 @@ static void make_quote(EVP_PKEY *key, TPMI_ALG_SIG_SCHEME scheme, const struct c
 		const uint8_t *p = raw;
 		ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)rawlen);
 		s.signature.ecdsa.hash = TPM2_ALG_SHA256;
-		s.signature.ecdsa.signatureR.size = (UINT16)BN_bn2binpad(ECDSA_SIG_get0_r(es), s.signature.ecdsa.signatureR.buffer, 32);
-		s.signature.ecdsa.signatureS.size = (UINT16)BN_bn2binpad(ECDSA_SIG_get0_s(es), s.signature.ecdsa.signatureS.buffer, 32);
+		s.signature.ecdsa.signatureR.size =
+		    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_r(es), s.signature.ecdsa.signatureR.buffer, 32);
+		s.signature.ecdsa.signatureS.size =
+		    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_s(es), s.signature.ecdsa.signatureS.buffer, 32);
 		ECDSA_SIG_free(es);
 	} else {
 		s.signature.rsassa.hash = TPM2_ALG_SHA256;
@@ -304,18 +316,18 @@ static void scheme_roundtrip(const char *keytype, TPMI_ALG_SIG_SCHEME scheme, TP
 	memset(nonce, 0xa5, sizeof(nonce));
 	make_quote(key, scheme, pcrs, nonce, sizeof(nonce), attest, &alen, sig, &slen);
 	assert_int_equal(run(attest, alen, sig, slen, pcrs, key, nonce, sizeof(nonce), "tpm.signature", &ok),
-			 CVM_CHECK_PASS);
+	                 CVM_CHECK_PASS);
 	assert_true(ok);
 	/* tampered message */
 	attest[alen - 1] ^= 1;
 	assert_int_equal(run(attest, alen, sig, slen, pcrs, key, nonce, sizeof(nonce), "tpm.signature", &ok),
-			 CVM_CHECK_FAIL);
+	                 CVM_CHECK_FAIL);
 	attest[alen - 1] ^= 1;
 	/* the same signature claimed under another scheme must not verify */
 	if (relabel) {
 		sig[1] = (uint8_t)relabel;
 		assert_int_equal(run(attest, alen, sig, slen, pcrs, key, nonce, sizeof(nonce), "tpm.signature", &ok),
-				 CVM_CHECK_FAIL);
+		                 CVM_CHECK_FAIL);
 		assert_false(ok);
 	}
 }
@@ -344,7 +356,7 @@ static void test_wrong_key_and_sha1(void **state)
 	uint8_t attest[1024], sig[1024];
 	size_t alen, slen;
 	TPMT_SIGNATURE s;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	char why[200];
 
 	make_quote(rsa, TPM2_ALG_RSASSA, pcrs, NULL, 0, attest, &alen, sig, &slen);
@@ -362,7 +374,7 @@ static void test_wrong_selection(void **state)
 	cvm_auto_evp_pkey EVP_PKEY *key = keygen("ec");
 	cvm_autofree struct cvm_tpm_pcrs *pcrs = some_pcrs();
 	cvm_autofree struct cvm_tpm_pcrs *more = some_pcrs();
-	uint8_t attest[1024], sig[1024], val[32] = { 0 };
+	uint8_t attest[1024], sig[1024], val[32] = {0};
 	size_t alen, slen;
 	bool ok = true;
 
@@ -381,9 +393,9 @@ static void test_pcr_formats(void **state)
 	cvm_autofree uint8_t *ser = NULL;
 	uint8_t mar[2048], vals[96];
 	size_t off = 0, serlen;
-	TPML_DIGEST d = { 0 };
+	TPML_DIGEST d = {0};
 	UINT32 one = 1;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 
 	/* serialized: struct dumps, as tpm2_quote -o writes them */
 	d.count = 3;
@@ -440,7 +452,7 @@ static void test_selection_format_and_equal(void **state)
 static void test_ak_load(void **state)
 {
 	cvm_auto_evp_pkey EVP_PKEY *k = NULL;
-	cvm_err err = { 0 };
+	cvm_err err = {0};
 	const uint8_t junk[] = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
 	cvm_auto_evp_pkey EVP_PKEY *small = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t)1024);
 	uint8_t *der = NULL;
@@ -477,18 +489,18 @@ static void test_b64(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_vector_accepts, vec_setup, vec_teardown),
-		cmocka_unit_test_setup_teardown(test_vector_tampered, vec_setup, vec_teardown),
-		cmocka_unit_test_setup_teardown(test_vector_truncated_is_bad_input, vec_setup, vec_teardown),
-		cmocka_unit_test(test_rsassa),
-		cmocka_unit_test(test_rsapss),
-		cmocka_unit_test(test_ecdsa),
-		cmocka_unit_test(test_wrong_key_and_sha1),
-		cmocka_unit_test(test_wrong_selection),
-		cmocka_unit_test(test_pcr_formats),
-		cmocka_unit_test(test_selection_format_and_equal),
-		cmocka_unit_test(test_ak_load),
-		cmocka_unit_test(test_b64),
+	    cmocka_unit_test_setup_teardown(test_vector_accepts, vec_setup, vec_teardown),
+	    cmocka_unit_test_setup_teardown(test_vector_tampered, vec_setup, vec_teardown),
+	    cmocka_unit_test_setup_teardown(test_vector_truncated_is_bad_input, vec_setup, vec_teardown),
+	    cmocka_unit_test(test_rsassa),
+	    cmocka_unit_test(test_rsapss),
+	    cmocka_unit_test(test_ecdsa),
+	    cmocka_unit_test(test_wrong_key_and_sha1),
+	    cmocka_unit_test(test_wrong_selection),
+	    cmocka_unit_test(test_pcr_formats),
+	    cmocka_unit_test(test_selection_format_and_equal),
+	    cmocka_unit_test(test_ak_load),
+	    cmocka_unit_test(test_b64),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
