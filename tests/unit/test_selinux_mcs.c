@@ -15,6 +15,7 @@
 
 #include "cvm_fileio.h"
 #include "mcs.h"
+#include "svirt_proc.h"
 
 /* Deterministic xorshift so failures reproduce. */
 static uint32_t xs_rand(void *opaque, uint32_t bound)
@@ -194,13 +195,44 @@ static void test_scan_processes(void **state)
 	free(v);
 }
 
+/* Post-exec verification: every thread must carry the exact label. */
+static void test_verify_process(void **state)
+{
+	char root[] = "/tmp/cvm-verify-proc-XXXXXX";
+	const char *want = "system_u:system_r:svirt_t:s0:c1,c2";
+	char seen[256] = "";
+	cvm_err err = {0};
+
+	assert_non_null(mkdtemp(root));
+	put(root, "10/task/10/attr/current", want);
+	put(root, "10/task/11/attr/current", "system_u:system_r:svirt_t:s0:c1,c2\n");
+	assert_int_equal(cvm_svirt_verify_process(root, 10, want, seen, sizeof(seen), &err), 0);
+	assert_string_equal(seen, want);
+	/* one thread that kept the launcher's label is enough to refuse */
+	put(root, "10/task/12/attr/current", "system_u:system_r:cvm_launcher_t:s0");
+	assert_int_equal(cvm_svirt_verify_process(root, 10, want, NULL, 0, &err), -1);
+	assert_int_equal(err.exit_code, CVM_EXIT_SANDBOX);
+	assert_non_null(strstr(err.msg, "guest thread 12 runs as system_u:system_r:cvm_launcher_t:s0"));
+	/* a pair that merely overlaps is a mismatch too */
+	assert_int_equal(cvm_svirt_verify_process(root, 10, "system_u:system_r:svirt_t:s0:c1,c3", NULL, 0, &err), -1);
+	/* no such process, or no threads to look at: refuse, never pass */
+	assert_int_equal(cvm_svirt_verify_process(root, 99, want, NULL, 0, &err), -1);
+	put(root, "20/attr/current", want);
+	char task[4096];
+	snprintf(task, sizeof(task), "%s/20/task", root);
+	assert_int_equal(mkdir(task, 0755), 0);
+	assert_int_equal(cvm_svirt_verify_process(root, 20, want, NULL, 0, &err), -1);
+	assert_non_null(strstr(err.msg, "no threads"));
+	assert_int_equal(cvm_rm_rf(root, &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_parse_format),   cmocka_unit_test(test_from_context),
 	    cmocka_unit_test(test_pick_basic),     cmocka_unit_test(test_pick_until_exhausted),
 	    cmocka_unit_test(test_pick_last_free), cmocka_unit_test(test_pick_uniform),
-	    cmocka_unit_test(test_scan_processes),
+	    cmocka_unit_test(test_scan_processes), cmocka_unit_test(test_verify_process),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
