@@ -741,6 +741,36 @@ static int cmd_launched(const char *statedir, const char *probe, const char *a, 
 	return finish(&c, "launched");
 }
 
+/* Tenants started in parallel by the real cvm-launch: distinct pairs, each
+ * guest (every thread) in its own pair, each disk labeled with it. */
+static int cmd_distinct(const char *statedir, int n, char **names)
+{
+	struct ctx c = {0};
+	struct launched t[32];
+	cvm_err err = {0};
+	int ok = 0;
+
+	if (n > 32)
+		return 2;
+	for (int i = 0; i < n; i++) {
+		memset(&t[i], 0, sizeof(t[i]));
+		t[i].name = names[i];
+		if (load_launched(&c, statedir, &t[i]) < 0)
+			continue;
+		int rc = cvm_svirt_verify_process("/proc", (pid_t)t[i].guest_pid, t[i].c.process, NULL, 0, &err);
+		result(&c, rc == 0, "%s: guest %ld runs as %s %s", t[i].name, t[i].guest_pid, t[i].c.process,
+		       rc == 0 ? "" : err.msg);
+		ok++;
+	}
+	int dups = 0;
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			dups += t[i].pair_s[0] && strcmp(t[i].pair_s, t[j].pair_s) == 0;
+	result(&c, ok == n && dups == 0, "%d tenants started in parallel hold %d distinct pairs (%d duplicates)",
+	       n, ok, dups);
+	return finish(&c, "distinct");
+}
+
 static int cmd_env(const char *want_enforce)
 {
 	struct ctx c = {0};
@@ -783,6 +813,8 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (argc >= 4 && strcmp(argv[1], "distinct") == 0)
+		return cmd_distinct(argv[2], argc - 3, argv + 3);
 	if (argc == 3 && strcmp(argv[1], "compare") == 0)
 		return cmd_compare(argv[2]);
 	if (argc == 8 && strcmp(argv[1], "launched") == 0)

@@ -115,13 +115,23 @@ vm_install_launcher() {
 		cp -a "$CVM_SOURCE_DIR/policy/seccomp" "$r/usr/share/cvm-launcher/policy/"
 		extra=', "seccomp_policy_dir": "/usr/share/cvm-launcher/policy/seccomp"'
 	fi
-	printf '{"emulator": "/usr/lib/cvm-test/fake-qemu"%s}\n' "$extra" >"$r/etc/cvm-launch/host.json"
+	# A small category range (10 pairs) so the parallel launches below
+	# would collide if allocation were not serialised.
+	printf '{"emulator": "/usr/lib/cvm-test/fake-qemu", "mcs_range": [0, 4]%s}\n' "$extra" \
+		>"$r/etc/cvm-launch/host.json"
 	local t img=/var/lib/libvirt/images/cvmtest
 	for t in a b; do
 		cat >"$r/etc/cvm-launch/tenant-$t.json" <<JSON
 {"name": "tenant-$t", "kernel": "$img/vmlinuz", "accel": "tcg", "memory_mib": 64,
  "disks": [{"path": "$img/launch-$t.img"}, {"path": "$img/shared.iso", "readonly": true}],
  "selinux": "require"}
+JSON
+	done
+	for t in 1 2 3 4 5 6 7 8; do
+		echo "disk par-$t" >"$r$img/par-$t.img"
+		cat >"$r/etc/cvm-launch/par-$t.json" <<JSON
+{"name": "par-$t", "kernel": "$img/vmlinuz", "accel": "tcg", "memory_mib": 64,
+ "disks": [{"path": "$img/par-$t.img"}], "selinux": "require"}
 JSON
 	done
 	# tenant-c asks for tenant-a's disk while tenant-a runs: refused.

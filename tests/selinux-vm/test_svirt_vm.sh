@@ -56,7 +56,9 @@ if [ -n "${CVM_LAUNCH:-}" ] && [ -x "$CVM_LAUNCH" ]; then
 		"cvm-launch refuses tenant-a's image for tenant-c, naming tenant-a (exit 2)"
 	check "$(has 'CVM-LAUNCH: stop tenant-a exit 0')" "cvm-launch stop tenant-a"
 	check "$(has 'recovered tenant tenant-b')" "crash recovery of tenant-b (supervisor killed)"
-	check "$(has 'SVIRT-VMTOOL compare: ALL PASS')" "original labels are back after stop and after recovery"
+	check "$([ "$(grep -c 'SVIRT-VMTOOL compare: ALL PASS' "$log")" -eq 2 ] && echo 1 || echo 0)" \
+		"original labels are back after stop and after recovery (and after the parallel tenants)"
+	check "$(has 'SVIRT-VMTOOL distinct: ALL PASS')" "cvm-launch: 8 tenants launched in parallel got 8 distinct pairs of 10"
 else
 	echo "note: CVM_LAUNCH not built: only the library was exercised"
 fi
