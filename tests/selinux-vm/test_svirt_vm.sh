@@ -11,7 +11,8 @@
 #  - an image labeled for a live tenant is refused, naming the tenant;
 #  - original labels are back after stop;
 #  - 50 parallel allocations are distinct, live-process labels alone keep
-#    pairs unique, exhaustion is a clear error;
+#    pairs unique, exhaustion is a clear error; 8 tenants launched in
+#    parallel by cvm-launch in a 10-pair range get distinct pairs;
 #  - the launcher and its guests caused no AVC denial other than the
 #    cross-tenant ones the test provokes.
 # CVM_SELINUX_VM_ENFORCE=0 boots the same VM permissive: the test must then
