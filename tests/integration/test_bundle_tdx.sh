@@ -8,7 +8,8 @@
 # bundle`. Accepted with the matching nonce and the throwaway root trusted;
 # rejected naming tdx.pck_chain without that root, tdx.report_data under a
 # sha256 nonce binding, policy.confidential_type under a policy requiring
-# sev-snp, tdx.quote_signature for a flipped MRTD byte and tdx.record_type
+# sev-snp, tdx.quote_signature for a flipped MRTD byte, tdx.pck_crl for a
+# CRL in the collateral that revokes the PCK, and tdx.record_type
 # for the public TPM-quoted seed bundle (a launch without confidential
 # computing) given the same quote. Bad producer options are exit 2.
 set -uo pipefail
@@ -101,6 +102,16 @@ rc=$(av "$work/tampered.json" "$work/good.json" --nonce $nonce --trust-root "$wo
 [ "$rc" -eq 1 ] || fail "tampered quote: exit $rc, want 1"
 has "fail  tdx.quote_signature"
 pass "untrusted root, wrong nonce binding, policy type and a tampered quote are rejected"
+
+# A PCK CRL in the collateral folder travels in the bundle and revokes.
+cp -r "$work/q/coll" "$work/coll_rev" && cp "$work/q/pckcrl_revoked.der" "$work/coll_rev/pckcrl.der" || fail "cp"
+cvm evidence td1 --nonce $nonce -o "$work/rev.json" --tdx-quote "$work/q/v4_nonce.dat" \
+	--tdx-collateral "$work/coll_rev" || fail "cvm-launch evidence with a CRL failed"
+grep -q '"pck_crl"' "$work/rev.json" || fail "the bundle lacks the PCK CRL"
+rc=$(av "$work/rev.json" "$work/good.json" --nonce $nonce --trust-root "$work/q/root.pem")
+[ "$rc" -eq 1 ] || fail "revoked PCK: exit $rc, want 1"
+has "fail  tdx.pck_crl"
+pass "a PCK CRL carried in the bundle revokes"
 
 # The seed bundle (valid TPM part, record of confidential type "none") with
 # this TDX quote: the quote verifies but does not belong to that launch.
