@@ -23,6 +23,7 @@
 #include "cvm_fileio.h"
 #include "cvm_json.h"
 #include "eventlog.h"
+#include "tdx_quote.h"
 #include "tpm.h"
 
 #define RECORD_MAX (1u << 20)
@@ -352,8 +353,10 @@ static int tdx_evidence(const struct cvm_evidence_guest *g, struct cvm_bundle *b
 		                   "an SNP report and a TDX quote given: a guest is one or the other");
 	if (read_optional(g->tdx_quote, 1u << 20, &b->tdx_quote, err) < 0)
 		return -1;
-	if (b->tdx_quote.len == 0)
-		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s is empty", g->tdx_quote);
+	/* Only its shape here: a wrong file is caught now, not by the verifier. */
+	struct cvm_tdx_quote q;
+	if (cvm_tdx_quote_parse(b->tdx_quote.data, b->tdx_quote.len, &q, err) < 0)
+		return cvm_err_prefix(err, "%s is not a TDX quote: ", g->tdx_quote);
 	return g->tdx_collateral ? tdx_collateral(g->tdx_collateral, b, err) : 0;
 }
 

@@ -145,6 +145,7 @@ bad() { # bad WANT ARGS...
 }
 bad "without a TDX quote" --tdx-collateral "$work/q/coll"
 bad "one or the other" --tdx-quote "$work/q/v4.dat" --snp-report "$work/q/v4.dat"
+bad "is not a TDX quote" --tdx-quote "$work/q/root.pem"
 bad "no tcbInfo.json" --tdx-quote "$work/q/v4.dat" --tdx-collateral "$work/q"
 pass "bad --tdx-* options are refused"
 exit 0
