@@ -158,6 +158,14 @@ static void check_snp_measurement(const struct cvm_bundle *b, json_object *const
 		const char *want;
 		if (!recs[i])
 			continue;
+		/* an SNP report belongs to an SNP launch, as a TDX quote to a TDX one */
+		const char *type = json_object_get_string(cvm_record_get(recs[i], "confidential.type"));
+		if (type && strcmp(type, "sev-snp") == 0)
+			cvm_verdict_add(v, "snp.record_type", CVM_CHECK_PASS, "the launch record is an SEV-SNP launch");
+		else
+			cvm_verdict_add(v, "snp.record_type", CVM_CHECK_FAIL,
+			                "the bundle carries an SNP report, the launch record's confidential type is \"%.20s\"",
+			                type ? type : "(absent)");
 		want = json_object_get_string(cvm_record_get(recs[i], "confidential.expected_measurement"));
 		if (want && strcasecmp(want, hex) == 0)
 			cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_PASS,

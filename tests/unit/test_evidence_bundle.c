@@ -253,6 +253,17 @@ static void test_bundle_verify_built(void **state)
 	assert_false(verify_built(&bt, bt.json, "snp.measurement_matches_record", &r, &calls));
 	assert_int_equal(r, CVM_CHECK_FAIL);
 	built_free(&bt);
+
+	/* an SNP report with the record of a launch that was not SEV-SNP */
+	struct build_opts o = { .with_snp = true, .measurement_ok = true, .confidential = "{\"type\":\"none\"}" };
+	build_bundle_opts(&bt, &o);
+	assert_false(verify_built(&bt, bt.json, "snp.record_type", &r, &calls));
+	assert_int_equal(r, CVM_CHECK_FAIL);
+	built_free(&bt);
+	build_bundle(&bt, true, true);
+	assert_true(verify_built(&bt, bt.json, "snp.record_type", &r, &calls));
+	assert_int_equal(r, CVM_CHECK_PASS);
+	built_free(&bt);
 }
 
 
