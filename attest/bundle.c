@@ -33,6 +33,13 @@ void cvm_bundle_free(struct cvm_bundle *b)
 	free(b->pcrs);
 	free(b->ak_pem);
 	free(b->snp_chain);
+	blob_free(&b->tdx_quote);
+	free(b->tdx_tcb_info);
+	free(b->tdx_tcb_info_chain);
+	free(b->tdx_qe_identity);
+	free(b->tdx_qe_identity_chain);
+	blob_free(&b->tdx_pck_crl);
+	blob_free(&b->tdx_root_crl);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -139,6 +146,55 @@ static int parse_snp(json_object *s, struct cvm_bundle *b, cvm_err *err)
 	return 0;
 }
 
+/* A required text member, copied; embedded NULs are refused (the verifier
+ * hands these texts on as C strings). */
+static int get_text(json_object *o, const char *key, char **out, cvm_err *err)
+{
+	const char *s;
+
+	if (get_string(o, key, &s, err) < 0)
+		return -1;
+	if (strlen(s) != (size_t)json_object_get_string_len(json_object_object_get(o, key)))
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"%s\" contains a NUL character", key);
+	*out = strdup(s);
+	return *out ? 0 : cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
+}
+
+static int parse_tdx_collateral(json_object *c, struct cvm_bundle *b, cvm_err *err)
+{
+	static const char *const keys[] = {"tcb_info", "tcb_info_chain", "qe_identity", "qe_identity_chain",
+	                                   "pck_crl",  "root_crl",       NULL};
+
+	if (!json_object_is_type(c, json_type_object))
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"collateral\" must be an object");
+	if (only_keys(c, keys, "", err) < 0 || get_text(c, "tcb_info", &b->tdx_tcb_info, err) < 0 ||
+	    get_text(c, "tcb_info_chain", &b->tdx_tcb_info_chain, err) < 0 ||
+	    get_text(c, "qe_identity", &b->tdx_qe_identity, err) < 0 ||
+	    get_text(c, "qe_identity_chain", &b->tdx_qe_identity_chain, err) < 0)
+		return -1;
+	if (json_object_object_get_ex(c, "pck_crl", NULL) && get_b64(c, "pck_crl", &b->tdx_pck_crl, err) < 0)
+		return -1;
+	if (json_object_object_get_ex(c, "root_crl", NULL) && get_b64(c, "root_crl", &b->tdx_root_crl, err) < 0)
+		return -1;
+	return 0;
+}
+
+static int parse_tdx(json_object *t, struct cvm_bundle *b, cvm_err *err)
+{
+	static const char *const keys[] = {"quote", "collateral", NULL};
+	json_object *c;
+
+	if (!json_object_is_type(t, json_type_object))
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "\"tdx\" must be an object");
+	if (only_keys(t, keys, "", err) < 0 || get_b64(t, "quote", &b->tdx_quote, err) < 0)
+		return cvm_err_prefix(err, "tdx: ");
+	if (b->tdx_quote.len == 0)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "tdx: \"quote\" is empty");
+	if (json_object_object_get_ex(t, "collateral", &c) && parse_tdx_collateral(c, b, err) < 0)
+		return cvm_err_prefix(err, "tdx: collateral: ");
+	return 0;
+}
+
 static int parse_records(json_object *arr, struct cvm_bundle *b, cvm_err *err)
 {
 	size_t n;
@@ -165,7 +221,7 @@ static int parse_records(json_object *arr, struct cvm_bundle *b, cvm_err *err)
 int cvm_bundle_parse(const char *text, struct cvm_bundle *b, cvm_err *err)
 {
 	static const char *const keys[] = {"format",   "tenant", "created", "nonce", "records",
-	                                   "eventlog", "tpm",    "snp",     NULL};
+	                                   "eventlog", "tpm",    "snp",     "tdx",   NULL};
 	cvm_autojson json_object *root = NULL;
 	json_object *v;
 	const char *s;
@@ -202,6 +258,13 @@ int cvm_bundle_parse(const char *text, struct cvm_bundle *b, cvm_err *err)
 		return cvm_err_prefix(err, "bundle: ");
 	if (json_object_object_get_ex(root, "snp", &v) && parse_snp(v, b, err) < 0)
 		return cvm_err_prefix(err, "bundle: ");
+	if (json_object_object_get_ex(root, "tdx", &v)) {
+		if (b->snp_report.data)
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
+			                   "bundle: carries both \"snp\" and \"tdx\" (a guest is one or the other)");
+		if (parse_tdx(v, b, err) < 0)
+			return cvm_err_prefix(err, "bundle: ");
+	}
 	return 0;
 }
 
@@ -275,6 +338,27 @@ char *cvm_bundle_format(const struct cvm_bundle *b, cvm_err *err)
 		if (b->snp_chain)
 			json_object_object_add(snp, "chain", json_object_new_string(b->snp_chain));
 		json_object_object_add(root, "snp", snp);
+	}
+	if (b->tdx_quote.data) {
+		json_object *tdx = json_object_new_object();
+		json_object_object_add(root, "tdx", tdx);
+		if (!tdx)
+			goto oom;
+		json_object_object_add(tdx, "quote", b64_json(&b->tdx_quote));
+		if (b->tdx_tcb_info && b->tdx_tcb_info_chain && b->tdx_qe_identity && b->tdx_qe_identity_chain) {
+			json_object *c = json_object_new_object();
+			json_object_object_add(tdx, "collateral", c);
+			if (!c)
+				goto oom;
+			json_object_object_add(c, "tcb_info", json_object_new_string(b->tdx_tcb_info));
+			json_object_object_add(c, "tcb_info_chain", json_object_new_string(b->tdx_tcb_info_chain));
+			json_object_object_add(c, "qe_identity", json_object_new_string(b->tdx_qe_identity));
+			json_object_object_add(c, "qe_identity_chain", json_object_new_string(b->tdx_qe_identity_chain));
+			if (b->tdx_pck_crl.data)
+				json_object_object_add(c, "pck_crl", b64_json(&b->tdx_pck_crl));
+			if (b->tdx_root_crl.data)
+				json_object_object_add(c, "root_crl", b64_json(&b->tdx_root_crl));
+		}
 	}
 	if (asprintf(&out, "%s\n",
 	             json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE)) <

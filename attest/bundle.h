@@ -19,11 +19,24 @@
  *       "report": "<base64, 1184 bytes>",
  *       "vcek": "<base64 DER>",          optional (VCEK or VLEK)
  *       "chain": "<PEM ASK/ASVK then ARK>" optional
+ *     },
+ *     "tdx": {                           optional, from the guest (not with "snp")
+ *       "quote": "<base64 TDX quote v4/v5>",
+ *       "collateral": {                  optional: Intel PCS collateral
+ *         "tcb_info": "<tcbInfo.json text>",
+ *         "tcb_info_chain": "<PEM TCB Signing then Root CA>",
+ *         "qe_identity": "<enclaveIdentity.json text>",
+ *         "qe_identity_chain": "<PEM>",
+ *         "pck_crl": "<base64 CRL, DER or PEM>",   optional
+ *         "root_crl": "<base64 CRL, DER or PEM>"   optional
+ *       }
  *     }
  *   }
  * Records travel as base64 so the verifier hashes exactly the bytes the
- * launcher extended; every key is required except "snp" and its optional
- * members; unknown keys are errors. */
+ * launcher extended; the collateral documents travel as JSON strings, which
+ * keep their exact bytes (PCS signs the bytes of the document's value).
+ * Every key is required except "snp", "tdx" and their optional members;
+ * unknown keys are errors; a guest is SNP or TDX, never both. */
 #ifndef CVM_BUNDLE_H
 #define CVM_BUNDLE_H
 
@@ -56,6 +69,11 @@ struct cvm_bundle {
 	/* optional SNP evidence; data == NULL when absent */
 	struct cvm_blob snp_report, snp_vcek;
 	char *snp_chain;
+	/* optional TDX evidence; tdx_quote.data == NULL when absent. The
+	 * collateral texts are all set or all NULL; CRLs are optional. */
+	struct cvm_blob tdx_quote;
+	char *tdx_tcb_info, *tdx_tcb_info_chain, *tdx_qe_identity, *tdx_qe_identity_chain;
+	struct cvm_blob tdx_pck_crl, tdx_root_crl;
 };
 
 void cvm_bundle_free(struct cvm_bundle *b);

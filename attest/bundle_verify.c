@@ -14,6 +14,7 @@
 #include "cvm_fileio.h"
 #include "cvm_json.h"
 #include "record_check.h"
+#include "tdx_quote.h"
 #include "tpm_verify.h"
 
 static void check_ak(const struct cvm_evidence_policy *p, EVP_PKEY *ak, char fp[65], struct cvm_verdict *v)
@@ -157,6 +158,14 @@ static void check_snp_measurement(const struct cvm_bundle *b, json_object *const
 		const char *want;
 		if (!recs[i])
 			continue;
+		/* an SNP report belongs to an SNP launch, as a TDX quote to a TDX one */
+		const char *type = json_object_get_string(cvm_record_get(recs[i], "confidential.type"));
+		if (type && strcmp(type, "sev-snp") == 0)
+			cvm_verdict_add(v, "snp.record_type", CVM_CHECK_PASS, "the launch record is an SEV-SNP launch");
+		else
+			cvm_verdict_add(v, "snp.record_type", CVM_CHECK_FAIL,
+			                "the bundle carries an SNP report, the launch record's confidential type is \"%.20s\"",
+			                type ? type : "(absent)");
 		want = json_object_get_string(cvm_record_get(recs[i], "confidential.expected_measurement"));
 		if (want && strcasecmp(want, hex) == 0)
 			cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_PASS,
@@ -168,6 +177,54 @@ static void check_snp_measurement(const struct cvm_bundle *b, json_object *const
 		return;
 	}
 	cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_FAIL, "no launch record to compare with");
+}
+
+/* The running guest is the latest launch: its record comes last. */
+static json_object *latest_record(json_object *const *recs, size_t n)
+{
+	for (size_t i = n; i-- > 0;)
+		if (recs[i])
+			return recs[i];
+	return NULL;
+}
+
+/* A TDX quote belongs to a TDX launch: the record's confidential type must
+ * say so, and an expected measurement in the record, where the launcher
+ * computed one, must be the quote's MRTD. */
+static void check_tdx_record(const struct cvm_bundle *b, json_object *const *recs, size_t n, struct cvm_verdict *v)
+{
+	json_object *rec = latest_record(recs, n);
+	const char *type, *want;
+	struct cvm_tdx_quote q;
+	char hex[2 * sizeof(q.body.mrtd) + 1];
+
+	if (!rec) {
+		cvm_verdict_add(v, "tdx.record_type", CVM_CHECK_FAIL, "no launch record to compare with");
+		return;
+	}
+	type = json_object_get_string(cvm_record_get(rec, "confidential.type"));
+	if (type && strcmp(type, "tdx") == 0)
+		cvm_verdict_add(v, "tdx.record_type", CVM_CHECK_PASS, "the launch record is a TDX launch");
+	else
+		cvm_verdict_add(v, "tdx.record_type", CVM_CHECK_FAIL,
+		                "the bundle carries a TDX quote, the launch record's confidential type is \"%.20s\"",
+		                type ? type : "(absent)");
+	/* An unparsable quote is the TDX verifier's bad input, reported there. */
+	if (cvm_tdx_quote_parse(b->tdx_quote.data, b->tdx_quote.len, &q, NULL) < 0)
+		return;
+	cvm_hex_encode(q.body.mrtd, sizeof(q.body.mrtd), hex);
+	want = json_object_get_string(cvm_record_get(rec, "confidential.expected_measurement"));
+	if (!want)
+		cvm_verdict_add(v, "tdx.mrtd_matches_record", CVM_CHECK_INFO,
+		                "the launch record carries no expected measurement: MRTD %.16s... is not tied to the "
+		                "launch (pin it with the policy's tdx.mrtd)",
+		                hex);
+	else if (strcasecmp(want, hex) == 0)
+		cvm_verdict_add(v, "tdx.mrtd_matches_record", CVM_CHECK_PASS,
+		                "quote MRTD equals the launch record's expected measurement");
+	else
+		cvm_verdict_add(v, "tdx.mrtd_matches_record", CVM_CHECK_FAIL,
+		                "quote MRTD %.16s... differs from the record's expected %.16s...", hex, want);
 }
 
 static int verify_records(const struct cvm_bundle_verify_in *in, struct cvm_verdict *v)
@@ -192,6 +249,8 @@ static int verify_records(const struct cvm_bundle_verify_in *in, struct cvm_verd
 	}
 	if (b->snp_report.data)
 		check_snp_measurement(b, recs, b->n_records, v);
+	if (b->tdx_quote.data)
+		check_tdx_record(b, recs, b->n_records, v);
 	for (size_t i = 0; i < b->n_records; i++)
 		json_object_put(recs[i]);
 	free(recs);
@@ -234,6 +293,13 @@ int cvm_bundle_verify(const struct cvm_bundle_verify_in *in, struct cvm_verdict 
 			                "the bundle carries an SNP report but no SNP verifier was given");
 		else if (in->snp_verify(in->snp_ctx, b, v, err) < 0)
 			return cvm_err_prefix(err, "bundle snp: ");
+	}
+	if (b->tdx_quote.data) {
+		if (!in->tdx_verify)
+			cvm_verdict_add(v, "tdx.quote", CVM_CHECK_ERROR,
+			                "the bundle carries a TDX quote but no TDX verifier was given");
+		else if (in->tdx_verify(in->tdx_ctx, b, v, err) < 0)
+			return cvm_err_prefix(err, "bundle tdx: ");
 	}
 	return 0;
 }

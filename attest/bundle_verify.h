@@ -2,7 +2,8 @@
  * verifies (signature, nonce, PCR digest), the event log replays to the
  * quoted PCR, every record is in the log, each record meets the policy, and
  * an SNP report inside the bundle verifies and matches the records'
- * expected measurement. Checks:
+ * expected measurement; a TDX quote likewise, through its own hook, and the
+ * record must be a TDX launch. Checks:
  *   tpm.ak_trusted  tpm.signature tpm.magic tpm.nonce tpm.type
  *   tpm.pcr_selection tpm.pcr_digest  eventlog.replay  bundle.records
  *   record.logged record.format record.tenant record.seccomp record.selinux
@@ -11,6 +12,7 @@
  *   record.unique_uid record.label record.sandbox_verified
  *   record.no_new_privs record.capabilities  snp.* (by the SNP verifier)
  *   snp.measurement_matches_record
+ *   tdx.* (by the TDX verifier)  tdx.record_type  tdx.mrtd_matches_record
  * (with several records: "record[N].x"). */
 #ifndef CVM_BUNDLE_VERIFY_H
 #define CVM_BUNDLE_VERIFY_H
@@ -28,6 +30,9 @@
  * depend on its roots and policy plumbing. Returns -1 only on bad input. */
 typedef int (*cvm_bundle_snp_verify_fn)(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v, cvm_err *err);
 
+/* The same for the bundle's TDX quote (b->tdx_*). */
+typedef int (*cvm_bundle_tdx_verify_fn)(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v, cvm_err *err);
+
 struct cvm_bundle_verify_in {
 	const struct cvm_bundle *bundle;
 	const struct cvm_evidence_policy *policy;
@@ -35,6 +40,8 @@ struct cvm_bundle_verify_in {
 	size_t nonce_len;
 	cvm_bundle_snp_verify_fn snp_verify; /* NULL: an SNP report present is an error check */
 	void *snp_ctx;
+	cvm_bundle_tdx_verify_fn tdx_verify; /* NULL: a TDX quote present is an error check */
+	void *tdx_ctx;
 };
 
 /* 0 with the verdict filled; -1 on input that cannot be evaluated (the

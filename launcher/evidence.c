@@ -23,6 +23,7 @@
 #include "cvm_fileio.h"
 #include "cvm_json.h"
 #include "eventlog.h"
+#include "tdx_quote.h"
 #include "tpm.h"
 
 #define RECORD_MAX (1u << 20)
@@ -289,10 +290,82 @@ static int load_vcek(const char *path, struct cvm_blob *out, cvm_err *err)
 	return out->data ? 0 : cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
 }
 
+/* @dir/<first of @names that exists> into @out; with @text, it must be a
+ * text (no NUL). Returns 1 when none exists and the file is @optional. */
+static int read_coll(const char *dir, const char *const *names, bool optional, bool text, struct cvm_blob *out,
+                     cvm_err *err)
+{
+	char path[PATH_MAX];
+
+	for (const char *const *n = names; *n; n++) {
+		if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, *n) >= sizeof(path))
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "collateral path %s too long", dir);
+		if (access(path, F_OK) < 0)
+			continue;
+		if (cvm_read_file(path, 4u << 20, &out->data, &out->len, err) < 0)
+			return -1;
+		if (text && strlen((const char *)out->data) != out->len)
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "%s is not a text file", path);
+		return 0;
+	}
+	if (optional)
+		return 1;
+	return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "TDX collateral %s: no %s", dir, names[0]);
+}
+
+/* The same file names attest/tdx_verify.c accepts in a collateral folder. */
+static int tdx_collateral(const char *dir, struct cvm_bundle *b, cvm_err *err)
+{
+	static const char *const tcb[] = {"tcbInfo.json", "tcb_info.json", NULL};
+	static const char *const tcb_chain[] = {"tcbinfo_issuer_chain.pem", NULL};
+	static const char *const qe[] = {"enclaveIdentity.json", "qeIdentity.json", "qe_identity.json", NULL};
+	static const char *const qe_chain[] = {"qeidentity_issuer_chain.pem", NULL};
+	static const char *const pck_crl[] = {"pckcrl", "pckcrl.der", "pckcrl.pem", NULL};
+	static const char *const root_crl[] = {"rootcrl", "rootcrl.der", "rootcrl.pem", NULL};
+	struct cvm_blob t[4] = {{0}};
+	int rc = -1;
+
+	if (read_coll(dir, tcb, false, true, &t[0], err) < 0 || read_coll(dir, tcb_chain, false, true, &t[1], err) < 0 ||
+	    read_coll(dir, qe, false, true, &t[2], err) < 0 || read_coll(dir, qe_chain, false, true, &t[3], err) < 0 ||
+	    read_coll(dir, pck_crl, true, false, &b->tdx_pck_crl, err) < 0 ||
+	    read_coll(dir, root_crl, true, false, &b->tdx_root_crl, err) < 0)
+		goto out;
+	b->tdx_tcb_info = (char *)cvm_steal_ptr(&t[0].data);
+	b->tdx_tcb_info_chain = (char *)cvm_steal_ptr(&t[1].data);
+	b->tdx_qe_identity = (char *)cvm_steal_ptr(&t[2].data);
+	b->tdx_qe_identity_chain = (char *)cvm_steal_ptr(&t[3].data);
+	rc = 0;
+out:
+	for (size_t i = 0; i < 4; i++)
+		free(t[i].data);
+	return rc;
+}
+
+static int tdx_evidence(const struct cvm_evidence_guest *g, struct cvm_bundle *b, cvm_err *err)
+{
+	if (!g || !g->tdx_quote) {
+		if (g && g->tdx_collateral)
+			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "TDX collateral given without a TDX quote");
+		return 0;
+	}
+	if (g->snp_report)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0,
+		                   "an SNP report and a TDX quote given: a guest is one or the other");
+	if (read_optional(g->tdx_quote, 1u << 20, &b->tdx_quote, err) < 0)
+		return -1;
+	/* Only its shape here: a wrong file is caught now, not by the verifier. */
+	struct cvm_tdx_quote q;
+	if (cvm_tdx_quote_parse(b->tdx_quote.data, b->tdx_quote.len, &q, err) < 0)
+		return cvm_err_prefix(err, "%s is not a TDX quote: ", g->tdx_quote);
+	return g->tdx_collateral ? tdx_collateral(g->tdx_collateral, b, err) : 0;
+}
+
 static int guest_evidence(const struct cvm_evidence_guest *g, struct cvm_bundle *b, cvm_err *err)
 {
 	struct cvm_blob chain = {0};
 
+	if (tdx_evidence(g, b, err) < 0)
+		return -1;
 	if (!g || !g->snp_report) {
 		if (g && (g->snp_vcek || g->snp_chain))
 			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "SNP certificates given without an SNP report");

@@ -45,6 +45,12 @@ struct cvm_evidence_guest {
 	const char *snp_report; /* raw SNP report (1184 bytes) */
 	const char *snp_vcek;   /* VCEK/VLEK, DER or PEM */
 	const char *snp_chain;  /* ASK/ARK PEM bundle */
+	const char *tdx_quote;  /* raw TDX quote (v4/v5); not with snp_report */
+	/* Intel PCS collateral folder, laid out as `attest-verify tdx
+	 * --collateral` reads it: tcbInfo.json, enclaveIdentity.json,
+	 * tcbinfo_issuer_chain.pem, qeidentity_issuer_chain.pem, optional
+	 * pckcrl and rootcrl (DER or PEM). */
+	const char *tdx_collateral;
 };
 
 /* Quote the PCR with @nonce (1-64 bytes) and write the bundle for @tenant's

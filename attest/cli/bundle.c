@@ -1,6 +1,7 @@
 /* attest-verify bundle EVIDENCE.json --policy FILE [options]: a
  * cvm-evidence/1 bundle from `cvm-launch evidence` — TPM quote, event-log
- * replay, launch records against the policy, and an SNP report inside it. */
+ * replay, launch records against the policy, and an SNP report or TDX quote
+ * inside it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,11 +10,13 @@
 #include "attest_util.h"
 #include "av_cli.h"
 #include "bundle.h"
+#include "bundle_tdx.h"
 #include "bundle_verify.h"
 #include "cvm_cleanup.h"
 #include "cvm_crypto_cleanup.h"
 #include "cvm_fileio.h"
 #include "evidence_policy.h"
+#include "policy_tdx.h"
 #include "snp_chain.h"
 #include "snp_report.h"
 #include "snp_verify.h"
@@ -26,12 +29,16 @@ static void help(void)
 	       "replays to the quoted PCR, every launch record is in the log and meets the\n"
 	       "policy's \"launch_record\" section; an SNP report in the bundle is verified\n"
 	       "too (same nonce, the policy's \"snp\" section, --trust-root, --at-time) and\n"
-	       "must match the record's expected measurement.\n\n" CVM_AV_COMMON_HELP);
+	       "must match the record's expected measurement. A TDX quote in the bundle is\n"
+	       "verified likewise (same nonce, the policy's \"tdx\" section, the PCS\n"
+	       "collateral and CRLs the bundle carries, --trust-root, --at-time) and the\n"
+	       "launch record must be a TDX launch.\n\n" CVM_AV_COMMON_HELP);
 }
 
 struct bundle_args {
 	struct cvm_av_common common;
 	const char *path;
+	struct cvm_policy_tdx tdx; /* the policy's "tdx" section with the nonce keys */
 };
 
 static int parse_args(int argc, char **argv, struct bundle_args *a, cvm_err *err)
@@ -99,6 +106,39 @@ out:
 	return rc;
 }
 
+/* The TDX quote in the bundle, verified by the TDX verifier with the
+ * bundle's collateral, the --trust-root anchors and the same nonce. */
+static int tdx_hook(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v, cvm_err *err)
+{
+	const struct bundle_args *a = ctx;
+	const char *roots[CVM_AV_MAX_TRUST_ROOTS + 1] = {0};
+
+	for (size_t i = 0; i < a->common.n_trust_roots; i++)
+		roots[i] = a->common.trust_roots[i];
+	struct cvm_bundle_tdx_opts o = {
+	    .policy = &a->tdx,
+	    .trust_roots = roots,
+	    .nonce = a->common.nonce,
+	    .nonce_len = a->common.nonce_len,
+	    .has_at_time = true,
+	    .at_time = a->common.at_time,
+	};
+	return cvm_bundle_tdx_verify(b, &o, v, err);
+}
+
+/* The "tdx" section of the policy file (or the built-in default), with the
+ * top-level nonce keys every evidence kind shares (as attest-verify tdx). */
+static int tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cvm_err *err)
+{
+	if (p->tdx && cvm_policy_tdx_parse(p->tdx, out, err) < 0)
+		return cvm_err_prefix(err, "%s: ", p->origin);
+	if (!p->tdx)
+		cvm_policy_tdx_default(out);
+	out->require_nonce = p->require_nonce;
+	out->binding = p->nonce_binding;
+	return 0;
+}
+
 static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 {
 	cvm_autofree uint8_t *text = NULL;
@@ -109,6 +149,8 @@ static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 	cvm_evidence_policy_init(&pol);
 	if (cvm_evidence_policy_parse(a->common.policy->tpm, a->common.policy->launch_record, &pol, err) < 0)
 		return cvm_err_prefix(err, "%s: ", a->common.policy_path);
+	if (tdx_policy(a->common.policy, &a->tdx, err) < 0)
+		return -1;
 	if (cvm_read_file(a->path, CVM_BUNDLE_MAX_BYTES, &text, &len, err) < 0)
 		return -1;
 	if (strlen((char *)text) != len)
@@ -122,12 +164,20 @@ static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 	    .nonce_len = a->common.nonce_len,
 	    .snp_verify = snp_hook,
 	    .snp_ctx = a,
+	    .tdx_verify = tdx_hook,
+	    .tdx_ctx = a,
 	};
 	if (cvm_bundle_verify(&in, v, err) < 0)
 		return -1;
 	/* With a report inside, the SNP verifier checks the policy's type. */
 	const char *want = a->common.policy->confidential_type;
-	if (want && !b.snp_report.data) {
+	if (want && b.tdx_quote.data) {
+		if (strcmp(want, "tdx") == 0)
+			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_PASS, "policy requires tdx, evidence is a TDX quote");
+		else
+			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_FAIL,
+			                "policy requires \"%s\", evidence is a TDX quote", want);
+	} else if (want && !b.snp_report.data) {
 		if (strcmp(want, "none") == 0)
 			cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_PASS,
 			                "policy requires no confidential-computing evidence");
@@ -169,6 +219,6 @@ out:
 
 const struct cvm_av_command cvm_av_cmd_bundle = {
     .name = "bundle",
-    .summary = "cvm-evidence/1 bundle (TPM quote, event log, launch records, SNP)",
+    .summary = "cvm-evidence/1 bundle (TPM quote, event log, launch records, SNP/TDX)",
     .run = run,
 };

@@ -1,6 +1,7 @@
 /* cvm-launch evidence NAME --nonce HEX -o FILE [--snp-report FILE
- * [--snp-vcek FILE] [--snp-chain FILE]]: quote the launch PCR with the
- * verifier's nonce and write the cvm-evidence/1 bundle. */
+ * [--snp-vcek FILE] [--snp-chain FILE] | --tdx-quote FILE
+ * [--tdx-collateral DIR]]: quote the launch PCR with the verifier's nonce
+ * and write the cvm-evidence/1 bundle. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,10 +18,14 @@
 	"  --snp-report FILE   also carry the guest's SEV-SNP report (raw, 1184 bytes)\n"                              \
 	"  --snp-vcek FILE     its VCEK or VLEK (DER or PEM)\n"                                                        \
 	"  --snp-chain FILE    its ASK/ASVK and ARK (PEM)\n"                                                           \
+	"  --tdx-quote FILE    carry the guest's Intel TDX quote instead (raw, v4 or v5)\n"                           \
+	"  --tdx-collateral DIR  its Intel PCS collateral: tcbInfo.json, enclaveIdentity.json,\n"                      \
+	"                      tcbinfo_issuer_chain.pem, qeidentity_issuer_chain.pem, optional\n"                     \
+	"                      pckcrl and rootcrl (DER or PEM)\n"                                                     \
 	"The TPM comes from the host config (tpm_tcti, tpm_pcr, tpm_ak);\n"                                            \
 	"verify with: attest-verify bundle FILE --policy POLICY --nonce HEX\n"
 
-enum { OPT_NONCE = 0x100, OPT_SNP_REPORT, OPT_SNP_VCEK, OPT_SNP_CHAIN };
+enum { OPT_NONCE = 0x100, OPT_SNP_REPORT, OPT_SNP_VCEK, OPT_SNP_CHAIN, OPT_TDX_QUOTE, OPT_TDX_COLLATERAL };
 
 static int usage_err(cvm_err *err, const char *what)
 {
@@ -36,6 +41,8 @@ static int evidence_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err
 	    {"snp-report", required_argument, NULL, OPT_SNP_REPORT},
 	    {"snp-vcek", required_argument, NULL, OPT_SNP_VCEK},
 	    {"snp-chain", required_argument, NULL, OPT_SNP_CHAIN},
+	    {"tdx-quote", required_argument, NULL, OPT_TDX_QUOTE},
+	    {"tdx-collateral", required_argument, NULL, OPT_TDX_COLLATERAL},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -64,6 +71,12 @@ static int evidence_run(struct cvm_ctx *ctx, int argc, char **argv, cvm_err *err
 			break;
 		case OPT_SNP_CHAIN:
 			guest.snp_chain = optarg;
+			break;
+		case OPT_TDX_QUOTE:
+			guest.tdx_quote = optarg;
+			break;
+		case OPT_TDX_COLLATERAL:
+			guest.tdx_collateral = optarg;
 			break;
 		case 'h':
 			cvm_cmd_help(&cvm_cmd_evidence, OPTIONS_HELP);

@@ -2,7 +2,8 @@
  * replay known answer, tamper detection), the evidence policy sections, the
  * launch-record checks, the bundle format (parse errors, round trip,
  * redaction) and bundle verification over a bundle built and signed here
- * (including the SNP measurement cross-check through the hook). */
+ * (including the SNP measurement cross-check through the hook; TDX quotes
+ * in bundles are test_bundle_tdx.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,6 +26,7 @@
 #include "cvm_json.h"
 #include "eventlog.h"
 #include "evidence_policy.h"
+#include "bundle_testbuild.c"
 #include "record_check.h"
 #include "tpm_pubkey.h"
 #include "tpm_quote.h"
@@ -68,8 +70,6 @@ static void evlog_bad(const char *text, const char *want)
 	cvm_evlog_free(&log);
 }
 
-#define D64 "0000000000000000000000000000000000000000000000000000000000000000"
-
 static void test_evlog_errors(void **state)
 {
 	evlog_bad("{\"seq\":1,\"pcr\":23,\"digest\":\"" D64 "\"}", "incomplete last line");
@@ -85,17 +85,6 @@ static void test_evlog_errors(void **state)
 
 /* ---- policy ---- */
 
-static int parse_policy(const char *tpm, const char *rec, struct cvm_evidence_policy *p, cvm_err *err)
-{
-	cvm_autojson json_object *t = NULL, *r = NULL;
-
-	cvm_evidence_policy_init(p);
-	if (tpm && cvm_json_parse_object(tpm, "tpm", &t, err) < 0)
-		return -1;
-	if (rec && cvm_json_parse_object(rec, "rec", &r, err) < 0)
-		return -1;
-	return cvm_evidence_policy_parse(t, r, p, err);
-}
 
 static void policy_bad(const char *tpm, const char *rec, const char *want)
 {
@@ -140,24 +129,6 @@ static void test_policy_parse(void **state)
 
 /* ---- record checks ---- */
 
-static const char *record_text(const char *tenant, unsigned uid, const char *seccomp)
-{
-	static char buf[2][1536];
-	static int which;
-	char *b = buf[which++ % 2];
-
-	snprintf(
-	    b, sizeof(buf[0]),
-	    "{\"format\":\"cvm-launch-record/1\",\"tenant\":\"%s\",\"uuid\":\"u-%s\",\"uid\":%u,\"gid\":%u,"
-	    "\"emulator\":{\"path\":\"/q\",\"sha256\":\"" D64 "\"},"
-	    "\"selinux\":{\"state\":\"enforcing\",\"process_label\":\"system_u:system_r:svirt_t:s0:c1,c2\","
-	    "\"image_labels\":[{\"path\":\"/d\",\"label\":\"system_u:object_r:svirt_image_t:s0:c1,c2\"}]},"
-	    "\"seccomp\":{\"mode\":\"%s\"},\"landlock\":{\"state\":\"unavailable\"},\"namespaces\":[\"mount\",\"pid\"],"
-	    "\"no_new_privs\":true,\"capabilities\":\"none\",\"sandbox_verified\":false,"
-	    "\"confidential\":{\"type\":\"sev-snp\",\"expected_measurement\":\"%096d\"}}",
-	    tenant, tenant, uid, uid, seccomp, 7);
-	return b;
-}
 
 static int check_one(const char *pol_rec, const char *rec_text, const char *other_text, const char *name)
 {
@@ -222,107 +193,6 @@ static void test_record_checks(void **state)
 	assert_int_equal(check_one("{}", r, NULL, "record.seccomp"), -1);
 }
 
-/* ---- bundles built here ---- */
-
-struct built {
-	char *json;
-	EVP_PKEY *key;
-	char fp[65];
-	uint8_t nonce[16];
-};
-
-static void blob_set(struct cvm_blob *b, const void *data, size_t len)
-{
-	b->data = malloc(len ? len : 1);
-	memcpy(b->data, data, len);
-	b->len = len;
-}
-
-/* A bundle for tenant "a" with records of a and b, PCR 23 = replay of both,
- * a quote over PCR 23 signed with a fresh ECDSA key; optional SNP report
- * whose MEASUREMENT is 0x07 repeated (@measurement_ok) or not. */
-static void build_bundle(struct built *out, bool with_snp, bool measurement_ok)
-{
-	cvm_autobundle struct cvm_bundle b = {0};
-	const char *ra = record_text("a", 200001, "enforce");
-	char ra_copy[1536];
-	const char *rb;
-	struct cvm_evlog_entry e = {0};
-	uint8_t pcr[32] = {0}, attest[1024], sig[256], raw[128], md[64];
-	unsigned mdlen;
-	size_t off = 0, rawlen = sizeof(raw);
-	TPMS_ATTEST a = {0};
-	TPMT_SIGNATURE s = {0};
-	char why[65];
-	cvm_err err = {0};
-
-	snprintf(ra_copy, sizeof(ra_copy), "%s", ra);
-	rb = record_text("b", 200002, "enforce");
-	out->key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-	cvm_tpm_ak_fingerprint(out->key, out->fp);
-	memset(out->nonce, 0x42, sizeof(out->nonce));
-	snprintf(b.tenant, sizeof(b.tenant), "a");
-	snprintf(b.created, sizeof(b.created), "2026-11-26T00:00:00Z");
-	blob_set(&b.nonce, out->nonce, sizeof(out->nonce));
-	b.records = calloc(1, sizeof(*b.records));
-	blob_set(&b.records[0], ra_copy, strlen(ra_copy));
-	b.n_records = 1;
-	const char *recs[2] = {ra_copy, rb};
-	for (int i = 0; i < 2; i++) {
-		e.seq = (unsigned long)i + 1;
-		e.pcr = 23;
-		cvm_sha256_hex(recs[i], strlen(recs[i]), why);
-		cvm_hex_decode(why, e.digest, 32);
-		snprintf(e.record, sizeof(e.record), "%s/u-%s", i ? "b" : "a", i ? "b" : "a");
-		cvm_evlog_append(&b.log, &e);
-		cvm_evlog_extend(pcr, e.digest);
-	}
-	b.pcrs = calloc(1, sizeof(*b.pcrs));
-	cvm_tpm_pcrs_add(b.pcrs, TPM2_ALG_SHA256, 23, pcr, 32);
-	a.magic = TPM2_GENERATED_VALUE;
-	a.type = TPM2_ST_ATTEST_QUOTE;
-	a.extraData.size = sizeof(out->nonce);
-	memcpy(a.extraData.buffer, out->nonce, sizeof(out->nonce));
-	a.attested.quote.pcrSelect = b.pcrs->sel;
-	cvm_tpm_pcr_digest(b.pcrs, &b.pcrs->sel, TPM2_ALG_SHA256, md, &mdlen, why, sizeof(why));
-	a.attested.quote.pcrDigest.size = (UINT16)mdlen;
-	memcpy(a.attested.quote.pcrDigest.buffer, md, mdlen);
-	Tss2_MU_TPMS_ATTEST_Marshal(&a, attest, sizeof(attest), &off);
-	blob_set(&b.quote, attest, off);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, out->key);
-	EVP_DigestSign(ctx, raw, &rawlen, attest, off);
-	EVP_MD_CTX_free(ctx);
-	const uint8_t *p = raw;
-	ECDSA_SIG *es = d2i_ECDSA_SIG(NULL, &p, (long)rawlen);
-	s.sigAlg = TPM2_ALG_ECDSA;
-	s.signature.ecdsa.hash = TPM2_ALG_SHA256;
-	s.signature.ecdsa.signatureR.size =
-	    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_r(es), s.signature.ecdsa.signatureR.buffer, 32);
-	s.signature.ecdsa.signatureS.size =
-	    (UINT16)BN_bn2binpad(ECDSA_SIG_get0_s(es), s.signature.ecdsa.signatureS.buffer, 32);
-	ECDSA_SIG_free(es);
-	off = 0;
-	Tss2_MU_TPMT_SIGNATURE_Marshal(&s, sig, sizeof(sig), &off);
-	blob_set(&b.signature, sig, off);
-	b.ak_pem = cvm_tpm_pkey_pem(out->key);
-	if (with_snp) {
-		uint8_t report[1184] = {2};
-		memset(report + CVM_BUNDLE_SNP_MEASUREMENT_OFF, 0, CVM_BUNDLE_SNP_MEASUREMENT_LEN);
-		/* the record's expected measurement is "%096d" of 7: 95 zeros then '7' */
-		report[CVM_BUNDLE_SNP_MEASUREMENT_OFF + CVM_BUNDLE_SNP_MEASUREMENT_LEN - 1] =
-		    measurement_ok ? 0x07 : 0x08;
-		blob_set(&b.snp_report, report, sizeof(report));
-	}
-	out->json = cvm_bundle_format(&b, &err);
-	assert_non_null(out->json);
-}
-
-static void built_free(struct built *b)
-{
-	free(b->json);
-	EVP_PKEY_free(b->key);
-}
 
 static int snp_stub(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v, cvm_err *err)
 {
@@ -383,31 +253,19 @@ static void test_bundle_verify_built(void **state)
 	assert_false(verify_built(&bt, bt.json, "snp.measurement_matches_record", &r, &calls));
 	assert_int_equal(r, CVM_CHECK_FAIL);
 	built_free(&bt);
+
+	/* an SNP report with the record of a launch that was not SEV-SNP */
+	struct build_opts o = { .with_snp = true, .measurement_ok = true, .confidential = "{\"type\":\"none\"}" };
+	build_bundle_opts(&bt, &o);
+	assert_false(verify_built(&bt, bt.json, "snp.record_type", &r, &calls));
+	assert_int_equal(r, CVM_CHECK_FAIL);
+	built_free(&bt);
+	build_bundle(&bt, true, true);
+	assert_true(verify_built(&bt, bt.json, "snp.record_type", &r, &calls));
+	assert_int_equal(r, CVM_CHECK_PASS);
+	built_free(&bt);
 }
 
-static void bundle_bad(const char *text, const char *want)
-{
-	cvm_autobundle struct cvm_bundle b = {0};
-	cvm_err err = {0};
-
-	assert_int_equal(cvm_bundle_parse(text, &b, &err), -1);
-	assert_int_equal(err.exit_code, CVM_EXIT_BADINPUT);
-	if (!strstr(err.msg, want))
-		fail_msg("\"%s\" lacks \"%s\"", err.msg, want);
-}
-
-static char *replace(const char *s, const char *from, const char *to)
-{
-	const char *at = strstr(s, from);
-	char *out;
-
-	assert_non_null(at);
-	out = malloc(strlen(s) + strlen(to) + 1);
-	memcpy(out, s, (size_t)(at - s));
-	strcpy(out + (at - s), to);
-	strcat(out, at + strlen(from));
-	return out;
-}
 
 static void test_bundle_parse_errors(void **state)
 {
@@ -469,6 +327,7 @@ static void test_policy_without_ak_rejects(void **state)
 	assert_false(cvm_verdict_accepted(&v));
 	built_free(&bt);
 }
+
 
 int main(void)
 {
