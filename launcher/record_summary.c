@@ -33,6 +33,15 @@ static void layer_row(FILE *out, json_object *rec, const char *key, const char *
 		row(out, label, "not applied", "not recorded by this launcher build");
 		return;
 	}
+	if (json_object_is_type(o, json_type_array)) {
+		for (size_t i = 0; i < json_object_array_length(o); i++) {
+			size_t n = strlen(detail);
+			snprintf(detail + n, sizeof(detail) - n, "%s%s", i ? "," : "",
+				 json_object_get_string(json_object_array_get_idx(o, i)));
+		}
+		row(out, label, json_object_array_length(o) ? "applied" : "none", detail);
+		return;
+	}
 	if (!json_object_is_type(o, json_type_object)) {
 		row(out, label, json_object_get_string(o), "");
 		return;
