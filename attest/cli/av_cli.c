@@ -109,3 +109,46 @@ void cvm_av_print_version(void)
 {
 	printf("attest-verify %s\n", CVM_VERSION);
 }
+
+int cvm_av_next_option(struct cvm_av_common *c, int argc, char **argv, const struct option *opts, cvm_err *err)
+{
+	int opt, rc;
+
+	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if ((rc = cvm_av_common_option(c, opt, optarg, err)) < 0)
+			return -2;
+		if (rc == 0)
+			return opt;
+	}
+	return -1;
+}
+
+int cvm_av_run(const struct cvm_av_driver *d, struct cvm_av_common *common, void *args, int argc, char **argv)
+{
+	cvm_err err = {0};
+	cvm_autoverdict struct cvm_verdict v;
+	int rc;
+
+	/* tpm2-tss MU logs malformed input to stderr; our error says it once.
+	 * TSS2_LOG set by the user wins. */
+	setenv("TSS2_LOG", "all+none", 0);
+	cvm_verdict_init(&v);
+	cvm_av_common_init(common);
+	if (d->parse(argc, argv, args, &err) < 0) {
+		rc = cvm_av_usage(d->name, "%s", err.msg);
+		goto out;
+	}
+	if (common->help || common->version) {
+		common->help ? d->help() : cvm_av_print_version();
+		rc = 0;
+		goto out;
+	}
+	if (cvm_av_common_finish(common, &err) < 0 || d->verify(args, &v, &err) < 0) {
+		rc = cvm_av_error(d->name, &err);
+		goto out;
+	}
+	rc = cvm_av_report(common, &v);
+out:
+	cvm_av_common_free(common);
+	return rc;
+}

@@ -106,4 +106,26 @@ int cvm_av_error(const char *cmd, const cvm_err *err);
 int cvm_av_report(const struct cvm_av_common *c, const struct cvm_verdict *v);
 void cvm_av_print_version(void);
 
+/* What a subcommand plugs into cvm_av_run(). @args is the subcommand's own
+ * argument struct; @common points into it. */
+struct cvm_av_driver {
+	const char *name; /* for messages: "attest-verify NAME: ..." */
+	void (*help)(void);
+	/* Parse argv into @args; -1 with @err is a usage error (exit 2). */
+	int (*parse)(int argc, char **argv, void *args, cvm_err *err);
+	/* After cvm_av_common_finish(): read the inputs and verify into @v;
+	 * -1 with @err is printed once and its exit code returned. */
+	int (*verify)(void *args, struct cvm_verdict *v, cvm_err *err);
+};
+
+/* The whole life of a subcommand: parse, --help/--version, finish the
+ * common options, verify, report, free. Returns the process exit code. */
+int cvm_av_run(const struct cvm_av_driver *d, struct cvm_av_common *common, void *args, int argc, char **argv);
+
+/* Step a getopt_long() loop over @opts (optind/opterr set by the caller),
+ * handling the common options on the way. Returns the next option that is
+ * not a common one, -1 at the end of the options, or -2 on a bad common
+ * value (@err). */
+int cvm_av_next_option(struct cvm_av_common *c, int argc, char **argv, const struct option *opts, cvm_err *err);
+
 #endif

@@ -41,18 +41,17 @@ struct bundle_args {
 	struct cvm_policy_tdx tdx; /* the policy's "tdx" section with the nonce keys */
 };
 
-static int parse_args(int argc, char **argv, struct bundle_args *a, cvm_err *err)
+static int parse_args(int argc, char **argv, void *args, cvm_err *err)
 {
+	struct bundle_args *a = args;
 	static const struct option opts[] = {CVM_AV_COMMON_LONGOPTS, {NULL, 0, NULL, 0}};
-	int opt, rc;
+	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
-			return -1;
-		if (rc == 0)
-			return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option");
-	}
+	if ((opt = cvm_av_next_option(&a->common, argc, argv, opts, err)) == -2)
+		return -1;
+	if (opt != -1)
+		return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "unknown option");
 	if (a->common.help || a->common.version)
 		return 0;
 	if (optind != argc - 1)
@@ -139,8 +138,9 @@ static int tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cv
 	return 0;
 }
 
-static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
+static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 {
+	struct bundle_args *a = args;
 	cvm_autofree uint8_t *text = NULL;
 	size_t len = 0;
 	cvm_autobundle struct cvm_bundle b = {0};
@@ -190,31 +190,10 @@ static int verify(struct bundle_args *a, struct cvm_verdict *v, cvm_err *err)
 
 static int run(int argc, char **argv)
 {
+	static const struct cvm_av_driver driver = {"bundle", help, parse_args, verify};
 	struct bundle_args a = {0};
-	cvm_err err = {0};
-	cvm_autoverdict struct cvm_verdict v;
-	int rc;
 
-	setenv("TSS2_LOG", "all+none", 0);
-	cvm_verdict_init(&v);
-	cvm_av_common_init(&a.common);
-	if (parse_args(argc, argv, &a, &err) < 0) {
-		rc = cvm_av_usage("bundle", "%s", err.msg);
-		goto out;
-	}
-	if (a.common.help || a.common.version) {
-		a.common.help ? help() : cvm_av_print_version();
-		rc = 0;
-		goto out;
-	}
-	if (cvm_av_common_finish(&a.common, &err) < 0 || verify(&a, &v, &err) < 0) {
-		rc = cvm_av_error("bundle", &err);
-		goto out;
-	}
-	rc = cvm_av_report(&a.common, &v);
-out:
-	cvm_av_common_free(&a.common);
-	return rc;
+	return cvm_av_run(&driver, &a.common, &a, argc, argv);
 }
 
 const struct cvm_av_command cvm_av_cmd_bundle = {

@@ -42,8 +42,9 @@ static int add_file(const char **list, size_t *n, const char *path, const char *
 	return 0;
 }
 
-static int parse_args(int argc, char **argv, struct snp_args *a, cvm_err *err)
+static int parse_args(int argc, char **argv, void *args, cvm_err *err)
 {
+	struct snp_args *a = args;
 	static const struct option opts[] = {
 	    CVM_AV_COMMON_LONGOPTS,
 	    {"certs", required_argument, NULL, OPT_CERTS},
@@ -54,11 +55,9 @@ static int parse_args(int argc, char **argv, struct snp_args *a, cvm_err *err)
 
 	optind = 1;
 	opterr = 0; /* one message, ours */
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
+	while ((opt = cvm_av_next_option(&a->common, argc, argv, opts, err)) != -1) {
+		if (opt == -2)
 			return -1;
-		if (rc > 0)
-			continue;
 		if (opt == OPT_CERTS)
 			rc = add_file(a->certs, &a->n_certs, optarg, "--certs", err);
 		else if (opt == OPT_CRL)
@@ -109,54 +108,40 @@ static int load_inputs(struct snp_args *a, struct cvm_snp_ctx *ctx, STACK_OF(X50
 	return 0;
 }
 
-static int run(int argc, char **argv)
+static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 {
-	struct snp_args a = {0};
-	cvm_err err = {0};
+	struct snp_args *a = args;
 	cvm_autofree uint8_t *report = NULL;
 	size_t report_len = 0;
 	cvm_auto_x509_stack STACK_OF(X509) *certs = sk_X509_new_null();
 	struct cvm_snp_ctx *ctx = NULL;
-	cvm_autoverdict struct cvm_verdict v;
-	int rc;
+	int rc = -1;
 
-	cvm_verdict_init(&v);
-	cvm_av_common_init(&a.common);
-	if (parse_args(argc, argv, &a, &err) < 0) {
-		rc = cvm_av_usage("snp", "%s", err.msg);
+	if (!certs)
 		goto out;
-	}
-	if (a.common.help || a.common.version) {
-		a.common.help ? help() : cvm_av_print_version();
-		rc = 0;
+	ctx = cvm_snp_ctx_new(a->common.at_time);
+	if (load_inputs(a, ctx, certs, &report, &report_len, err) < 0)
 		goto out;
-	}
-	if (!certs || cvm_av_common_finish(&a.common, &err) < 0) {
-		rc = cvm_av_error("snp", &err);
-		goto out;
-	}
-	ctx = cvm_snp_ctx_new(a.common.at_time);
-	if (load_inputs(&a, ctx, certs, &report, &report_len, &err) < 0) {
-		rc = cvm_av_error("snp", &err);
-		goto out;
-	}
 	struct cvm_snp_input in = {
 	    .report = report,
 	    .report_len = CVM_SNP_REPORT_SIZE,
 	    .certs = certs,
-	    .nonce = a.common.nonce,
-	    .nonce_len = a.common.nonce_len,
-	    .policy = a.common.policy,
+	    .nonce = a->common.nonce,
+	    .nonce_len = a->common.nonce_len,
+	    .policy = a->common.policy,
 	};
-	if (cvm_snp_verify(ctx, &in, &v, &err) < 0) {
-		rc = cvm_av_error("snp", &err);
-		goto out;
-	}
-	rc = cvm_av_report(&a.common, &v);
+	rc = cvm_snp_verify(ctx, &in, v, err);
 out:
 	cvm_snp_ctx_free(ctx);
-	cvm_av_common_free(&a.common);
 	return rc;
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct cvm_av_driver driver = {"snp", help, parse_args, verify};
+	struct snp_args a = {0};
+
+	return cvm_av_run(&driver, &a.common, &a, argc, argv);
 }
 
 const struct cvm_av_command cvm_av_cmd_snp = {

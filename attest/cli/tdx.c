@@ -40,24 +40,23 @@ struct tdx_args {
 	const char *crls[MAX_CRLS + 1]; /* NULL-terminated */
 };
 
-static int parse_args(int argc, char **argv, struct tdx_args *a, cvm_err *err)
+static int parse_args(int argc, char **argv, void *args, cvm_err *err)
 {
+	struct tdx_args *a = args;
 	static const struct option opts[] = {
 		CVM_AV_COMMON_LONGOPTS,
 		{ "collateral", required_argument, NULL, OPT_COLLATERAL },
 		{ "crl", required_argument, NULL, OPT_CRL },
 		{ NULL, 0, NULL, 0 },
 	};
-	int opt, rc;
+	int opt;
 
 	optind = 1;
 	opterr = 0; /* one line from us, not getopt's own as well */
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
+	while ((opt = cvm_av_next_option(&a->common, argc, argv, opts, err)) != -1) {
+		if (opt == -2) {
 			return -1;
-		if (rc > 0)
-			continue;
-		if (opt == OPT_COLLATERAL) {
+		} else if (opt == OPT_COLLATERAL) {
 			if (a->collateral)
 				return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "--collateral given twice");
 			a->collateral = optarg;
@@ -94,56 +93,41 @@ static int tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cv
 	return 0;
 }
 
-static int run(int argc, char **argv)
+static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 {
-	struct tdx_args a = { 0 };
-	cvm_err err = { 0 };
+	struct tdx_args *a = args;
 	cvm_autofree uint8_t *quote = NULL;
 	size_t len = 0;
 	struct cvm_policy_tdx pol;
-	cvm_autoverdict struct cvm_verdict v;
 	const char *roots[CVM_AV_MAX_TRUST_ROOTS + 1] = { 0 };
-	int rc;
 
-	cvm_verdict_init(&v);
-	cvm_av_common_init(&a.common);
-	if (parse_args(argc, argv, &a, &err) < 0) {
-		rc = cvm_av_usage("tdx", "%s", err.msg);
-		goto out;
-	}
-	if (a.common.help || a.common.version) {
-		a.common.help ? help() : cvm_av_print_version();
-		rc = 0;
-		goto out;
-	}
-	if (cvm_av_common_finish(&a.common, &err) < 0 || tdx_policy(a.common.policy, &pol, &err) < 0 ||
-	    cvm_read_file(a.quote, QUOTE_FILE_MAX, &quote, &len, &err) < 0) {
-		rc = cvm_av_error("tdx", &err);
-		goto out;
-	}
-	for (size_t i = 0; i < a.common.n_trust_roots; i++)
-		roots[i] = a.common.trust_roots[i];
+	if (tdx_policy(a->common.policy, &pol, err) < 0 || cvm_read_file(a->quote, QUOTE_FILE_MAX, &quote, &len, err) < 0)
+		return -1;
+	for (size_t i = 0; i < a->common.n_trust_roots; i++)
+		roots[i] = a->common.trust_roots[i];
 	struct cvm_tdx_verify_opts o = {
-		.collateral_dir = a.collateral,
+		.collateral_dir = a->collateral,
 		.trust_roots = roots,
-		.crls = a.crls,
-		.nonce = a.common.nonce,
-		.nonce_len = a.common.nonce_len,
+		.crls = a->crls,
+		.nonce = a->common.nonce,
+		.nonce_len = a->common.nonce_len,
 		.has_at_time = true,
-		.at_time = a.common.at_time,
+		.at_time = a->common.at_time,
 	};
-	if (a.common.policy->confidential_type && strcmp(a.common.policy->confidential_type, "tdx") != 0)
-		cvm_verdict_add(&v, "policy.confidential_type", CVM_CHECK_FAIL, "policy requires \"%s\", evidence is a TDX quote",
-				a.common.policy->confidential_type);
-	if (cvm_tdx_verify(quote, len, &o, &pol, &v, &err) < 0) {
-		cvm_err_prefix(&err, "%s: ", a.quote);
-		rc = cvm_av_error("tdx", &err);
-		goto out;
-	}
-	rc = cvm_av_report(&a.common, &v);
-out:
-	cvm_av_common_free(&a.common);
-	return rc;
+	if (a->common.policy->confidential_type && strcmp(a->common.policy->confidential_type, "tdx") != 0)
+		cvm_verdict_add(v, "policy.confidential_type", CVM_CHECK_FAIL, "policy requires \"%s\", evidence is a TDX quote",
+				a->common.policy->confidential_type);
+	if (cvm_tdx_verify(quote, len, &o, &pol, v, err) < 0)
+		return cvm_err_prefix(err, "%s: ", a->quote);
+	return 0;
+}
+
+static int run(int argc, char **argv)
+{
+	static const struct cvm_av_driver driver = { "tdx", help, parse_args, verify };
+	struct tdx_args a = { 0 };
+
+	return cvm_av_run(&driver, &a.common, &a, argc, argv);
 }
 
 const struct cvm_av_command cvm_av_cmd_tdx = {

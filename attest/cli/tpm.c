@@ -53,8 +53,9 @@ static int parse_format(const char *s, enum cvm_tpm_pcrs_format *f, cvm_err *err
 	return cvm_err_set(err, CVM_EXIT_BADINPUT, 0, "--pcrs-format must be auto, serialized, marshaled or values");
 }
 
-static int parse_args(int argc, char **argv, struct tpm_args *a, cvm_err *err)
+static int parse_args(int argc, char **argv, void *args, cvm_err *err)
 {
+	struct tpm_args *a = args;
 	static const struct option opts[] = {
 	    CVM_AV_COMMON_LONGOPTS,
 	    {"quote", required_argument, NULL, OPT_QUOTE},
@@ -64,15 +65,13 @@ static int parse_args(int argc, char **argv, struct tpm_args *a, cvm_err *err)
 	    {"pcrs-format", required_argument, NULL, OPT_PCRS_FORMAT},
 	    {NULL, 0, NULL, 0},
 	};
-	int opt, rc;
+	int opt;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if ((rc = cvm_av_common_option(&a->common, opt, optarg, err)) < 0)
-			return -1;
-		if (rc > 0)
-			continue;
+	while ((opt = cvm_av_next_option(&a->common, argc, argv, opts, err)) != -1) {
 		switch (opt) {
+		case -2:
+			return -1;
 		case OPT_QUOTE:
 			a->quote = optarg;
 			break;
@@ -140,8 +139,9 @@ static void check_trusted(const struct cvm_evidence_policy *p, EVP_PKEY *ak, str
 	cvm_verdict_add(v, "tpm.ak_trusted", CVM_CHECK_FAIL, "AK %s is not among the policy's trusted AKs", fp);
 }
 
-static int verify(struct tpm_args *a, struct cvm_verdict *v, cvm_err *err)
+static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 {
+	struct tpm_args *a = args;
 	cvm_autofree uint8_t *quote = NULL, *sig = NULL, *pcrs = NULL;
 	size_t quote_len = 0, sig_len = 0, pcrs_len = 0;
 	cvm_auto_evp_pkey EVP_PKEY *ak = NULL;
@@ -172,32 +172,10 @@ static int verify(struct tpm_args *a, struct cvm_verdict *v, cvm_err *err)
 
 static int run(int argc, char **argv)
 {
+	static const struct cvm_av_driver driver = {"tpm", help, parse_args, verify};
 	struct tpm_args a = {0};
-	cvm_err err = {0};
-	cvm_autoverdict struct cvm_verdict v;
-	int rc;
 
-	/* tpm2-tss MU logs malformed input to stderr; our error says it once. */
-	setenv("TSS2_LOG", "all+none", 0);
-	cvm_verdict_init(&v);
-	cvm_av_common_init(&a.common);
-	if (parse_args(argc, argv, &a, &err) < 0) {
-		rc = cvm_av_usage("tpm", "%s", err.msg);
-		goto out;
-	}
-	if (a.common.help || a.common.version) {
-		a.common.help ? help() : cvm_av_print_version();
-		rc = 0;
-		goto out;
-	}
-	if (cvm_av_common_finish(&a.common, &err) < 0 || verify(&a, &v, &err) < 0) {
-		rc = cvm_av_error("tpm", &err);
-		goto out;
-	}
-	rc = cvm_av_report(&a.common, &v);
-out:
-	cvm_av_common_free(&a.common);
-	return rc;
+	return cvm_av_run(&driver, &a.common, &a, argc, argv);
 }
 
 const struct cvm_av_command cvm_av_cmd_tpm = {
