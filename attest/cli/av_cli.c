@@ -110,6 +110,17 @@ void cvm_av_print_version(void)
 	printf("attest-verify %s\n", CVM_VERSION);
 }
 
+int cvm_av_tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cvm_err *err)
+{
+	if (p->tdx && cvm_policy_tdx_parse(p->tdx, out, err) < 0)
+		return cvm_err_prefix(err, "%s: ", p->origin);
+	if (!p->tdx)
+		cvm_policy_tdx_default(out);
+	out->require_nonce = p->require_nonce;
+	out->binding = p->nonce_binding;
+	return 0;
+}
+
 int cvm_av_next_option(struct cvm_av_common *c, int argc, char **argv, const struct option *opts, cvm_err *err)
 {
 	int opt, rc;

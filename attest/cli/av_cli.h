@@ -25,6 +25,7 @@
 
 #include "cvm_err.h"
 #include "policy.h"
+#include "policy_tdx.h"
 #include "verdict.h"
 
 struct cvm_av_command {
@@ -105,6 +106,10 @@ int cvm_av_error(const char *cmd, const cvm_err *err);
 /* Print the verdict (text or JSON) on stdout; 0 if accepted, 1 if not. */
 int cvm_av_report(const struct cvm_av_common *c, const struct cvm_verdict *v);
 void cvm_av_print_version(void);
+/* The "tdx" section of @p (or the built-in default), with the top-level
+ * nonce keys every evidence kind shares: what `tdx` and `bundle` verify a
+ * TDX quote against. */
+int cvm_av_tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cvm_err *err);
 
 /* What a subcommand plugs into cvm_av_run(). @args is the subcommand's own
  * argument struct; @common points into it. */

@@ -125,19 +125,6 @@ static int tdx_hook(void *ctx, const struct cvm_bundle *b, struct cvm_verdict *v
 	return cvm_bundle_tdx_verify(b, &o, v, err);
 }
 
-/* The "tdx" section of the policy file (or the built-in default), with the
- * top-level nonce keys every evidence kind shares (as attest-verify tdx). */
-static int tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cvm_err *err)
-{
-	if (p->tdx && cvm_policy_tdx_parse(p->tdx, out, err) < 0)
-		return cvm_err_prefix(err, "%s: ", p->origin);
-	if (!p->tdx)
-		cvm_policy_tdx_default(out);
-	out->require_nonce = p->require_nonce;
-	out->binding = p->nonce_binding;
-	return 0;
-}
-
 static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 {
 	struct bundle_args *a = args;
@@ -149,7 +136,7 @@ static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 	cvm_evidence_policy_init(&pol);
 	if (cvm_evidence_policy_parse(a->common.policy->tpm, a->common.policy->launch_record, &pol, err) < 0)
 		return cvm_err_prefix(err, "%s: ", a->common.policy_path);
-	if (tdx_policy(a->common.policy, &a->tdx, err) < 0)
+	if (cvm_av_tdx_policy(a->common.policy, &a->tdx, err) < 0)
 		return -1;
 	if (cvm_read_file(a->path, CVM_BUNDLE_MAX_BYTES, &text, &len, err) < 0)
 		return -1;

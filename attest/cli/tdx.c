@@ -80,19 +80,6 @@ static int parse_args(int argc, char **argv, void *args, cvm_err *err)
 	return 0;
 }
 
-/* The "tdx" section of the policy file (or the built-in default), with the
- * top-level nonce keys every evidence kind shares. */
-static int tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cvm_err *err)
-{
-	if (p->tdx && cvm_policy_tdx_parse(p->tdx, out, err) < 0)
-		return cvm_err_prefix(err, "%s: ", p->origin);
-	if (!p->tdx)
-		cvm_policy_tdx_default(out);
-	out->require_nonce = p->require_nonce;
-	out->binding = p->nonce_binding;
-	return 0;
-}
-
 static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 {
 	struct tdx_args *a = args;
@@ -101,7 +88,7 @@ static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 	struct cvm_policy_tdx pol;
 	const char *roots[CVM_AV_MAX_TRUST_ROOTS + 1] = { 0 };
 
-	if (tdx_policy(a->common.policy, &pol, err) < 0 || cvm_read_file(a->quote, QUOTE_FILE_MAX, &quote, &len, err) < 0)
+	if (cvm_av_tdx_policy(a->common.policy, &pol, err) < 0 || cvm_read_file(a->quote, QUOTE_FILE_MAX, &quote, &len, err) < 0)
 		return -1;
 	for (size_t i = 0; i < a->common.n_trust_roots; i++)
 		roots[i] = a->common.trust_roots[i];
