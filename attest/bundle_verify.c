@@ -146,39 +146,6 @@ static json_object *record_identity(const struct cvm_bundle *b, size_t i, const 
 	return rec;
 }
 
-static void check_snp_measurement(const struct cvm_bundle *b, json_object *const *recs, size_t n, struct cvm_verdict *v)
-{
-	char hex[2 * CVM_BUNDLE_SNP_MEASUREMENT_LEN + 1];
-
-	if (b->snp_report.len < CVM_BUNDLE_SNP_MEASUREMENT_OFF + CVM_BUNDLE_SNP_MEASUREMENT_LEN)
-		return; /* the SNP verifier already rejected the report's size */
-	cvm_hex_encode(b->snp_report.data + CVM_BUNDLE_SNP_MEASUREMENT_OFF, CVM_BUNDLE_SNP_MEASUREMENT_LEN, hex);
-	/* The running guest is the latest launch: its record comes last. */
-	for (size_t i = n; i-- > 0;) {
-		const char *want;
-		if (!recs[i])
-			continue;
-		/* an SNP report belongs to an SNP launch, as a TDX quote to a TDX one */
-		const char *type = json_object_get_string(cvm_record_get(recs[i], "confidential.type"));
-		if (type && strcmp(type, "sev-snp") == 0)
-			cvm_verdict_add(v, "snp.record_type", CVM_CHECK_PASS, "the launch record is an SEV-SNP launch");
-		else
-			cvm_verdict_add(v, "snp.record_type", CVM_CHECK_FAIL,
-			                "the bundle carries an SNP report, the launch record's confidential type is \"%.20s\"",
-			                type ? type : "(absent)");
-		want = json_object_get_string(cvm_record_get(recs[i], "confidential.expected_measurement"));
-		if (want && strcasecmp(want, hex) == 0)
-			cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_PASS,
-			                "report MEASUREMENT equals the launch record's expected measurement");
-		else
-			cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_FAIL,
-			                "report MEASUREMENT %.16s... differs from the record's expected %.16s...", hex,
-			                want ? want : "(absent)");
-		return;
-	}
-	cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_FAIL, "no launch record to compare with");
-}
-
 /* The running guest is the latest launch: its record comes last. */
 static json_object *latest_record(json_object *const *recs, size_t n)
 {
@@ -188,13 +155,53 @@ static json_object *latest_record(json_object *const *recs, size_t n)
 	return NULL;
 }
 
+/* Evidence of one kind belongs to a launch of that kind: @check passes when
+ * the record's confidential.type is @type. */
+static void check_record_type(json_object *rec, const char *check, const char *type, const char *launch,
+                              const char *evidence, struct cvm_verdict *v)
+{
+	const char *got = json_object_get_string(cvm_record_get(rec, "confidential.type"));
+
+	if (got && strcmp(got, type) == 0)
+		cvm_verdict_add(v, check, CVM_CHECK_PASS, "the launch record is %s launch", launch);
+	else
+		cvm_verdict_add(v, check, CVM_CHECK_FAIL,
+		                "the bundle carries %s, the launch record's confidential type is \"%.20s\"", evidence,
+		                got ? got : "(absent)");
+}
+
+static void check_snp_measurement(const struct cvm_bundle *b, json_object *const *recs, size_t n, struct cvm_verdict *v)
+{
+	json_object *rec = latest_record(recs, n);
+	char hex[2 * CVM_BUNDLE_SNP_MEASUREMENT_LEN + 1];
+	const char *want;
+
+	if (b->snp_report.len < CVM_BUNDLE_SNP_MEASUREMENT_OFF + CVM_BUNDLE_SNP_MEASUREMENT_LEN)
+		return; /* the SNP verifier already rejected the report's size */
+	cvm_hex_encode(b->snp_report.data + CVM_BUNDLE_SNP_MEASUREMENT_OFF, CVM_BUNDLE_SNP_MEASUREMENT_LEN, hex);
+	if (!rec) {
+		cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_FAIL, "no launch record to compare with");
+		return;
+	}
+	/* an SNP report belongs to an SNP launch, as a TDX quote to a TDX one */
+	check_record_type(rec, "snp.record_type", "sev-snp", "an SEV-SNP", "an SNP report", v);
+	want = json_object_get_string(cvm_record_get(rec, "confidential.expected_measurement"));
+	if (want && strcasecmp(want, hex) == 0)
+		cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_PASS,
+		                "report MEASUREMENT equals the launch record's expected measurement");
+	else
+		cvm_verdict_add(v, "snp.measurement_matches_record", CVM_CHECK_FAIL,
+		                "report MEASUREMENT %.16s... differs from the record's expected %.16s...", hex,
+		                want ? want : "(absent)");
+}
+
 /* A TDX quote belongs to a TDX launch: the record's confidential type must
  * say so, and an expected measurement in the record, where the launcher
  * computed one, must be the quote's MRTD. */
 static void check_tdx_record(const struct cvm_bundle *b, json_object *const *recs, size_t n, struct cvm_verdict *v)
 {
 	json_object *rec = latest_record(recs, n);
-	const char *type, *want;
+	const char *want;
 	struct cvm_tdx_quote q;
 	char hex[2 * sizeof(q.body.mrtd) + 1];
 
@@ -202,13 +209,7 @@ static void check_tdx_record(const struct cvm_bundle *b, json_object *const *rec
 		cvm_verdict_add(v, "tdx.record_type", CVM_CHECK_FAIL, "no launch record to compare with");
 		return;
 	}
-	type = json_object_get_string(cvm_record_get(rec, "confidential.type"));
-	if (type && strcmp(type, "tdx") == 0)
-		cvm_verdict_add(v, "tdx.record_type", CVM_CHECK_PASS, "the launch record is a TDX launch");
-	else
-		cvm_verdict_add(v, "tdx.record_type", CVM_CHECK_FAIL,
-		                "the bundle carries a TDX quote, the launch record's confidential type is \"%.20s\"",
-		                type ? type : "(absent)");
+	check_record_type(rec, "tdx.record_type", "tdx", "a TDX", "a TDX quote", v);
 	/* An unparsable quote is the TDX verifier's bad input, reported there. */
 	if (cvm_tdx_quote_parse(b->tdx_quote.data, b->tdx_quote.len, &q, NULL) < 0)
 		return;
