@@ -1,11 +1,13 @@
 #include "av_cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "attest_util.h"
+#include "cvm_cleanup.h"
 #include "cvm_fileio.h"
 
 void cvm_av_common_init(struct cvm_av_common *c)
@@ -134,11 +136,19 @@ int cvm_av_next_option(struct cvm_av_common *c, int argc, char **argv, const str
 	return -1;
 }
 
-int cvm_av_run(const struct cvm_av_driver *d, struct cvm_av_common *common, void *args, int argc, char **argv)
+int cvm_av_run(const struct cvm_av_command *d, int argc, char **argv)
 {
 	cvm_err err = {0};
 	cvm_autoverdict struct cvm_verdict v;
+	cvm_autofree void *args = calloc(1, d->args_size);
+	struct cvm_av_common *common;
 	int rc;
+
+	if (!args) {
+		cvm_err_set(&err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
+		return cvm_av_error(d->name, &err);
+	}
+	common = (struct cvm_av_common *)((char *)args + d->common_offset);
 
 	/* tpm2-tss MU logs malformed input to stderr; our error says it once.
 	 * TSS2_LOG set by the user wins. */

@@ -28,11 +28,22 @@
 #include "policy_tdx.h"
 #include "verdict.h"
 
+struct cvm_verdict;
+
+/* A subcommand: what it plugs into cvm_av_run(). Its arguments live in a
+ * struct of its own (zeroed, @args_size bytes) holding a struct
+ * cvm_av_common at @common_offset. */
 struct cvm_av_command {
-	const char *name;
+	const char *name;    /* also in messages: "attest-verify NAME: ..." */
 	const char *summary; /* one line for `attest-verify --help` */
-	/* argv[0] is the subcommand name; returns the process exit code. */
-	int (*run)(int argc, char **argv);
+	void (*help)(void);
+	/* argv[0] is the subcommand name. -1 with @err is a usage error (exit 2). */
+	int (*parse)(int argc, char **argv, void *args, cvm_err *err);
+	/* After cvm_av_common_finish(): read the inputs and verify into @v;
+	 * -1 with @err is printed once and its exit code returned. */
+	int (*verify)(void *args, struct cvm_verdict *v, cvm_err *err);
+	size_t args_size;
+	size_t common_offset;
 };
 
 /* Subcommands (defined in <name>.c). */
@@ -111,21 +122,10 @@ void cvm_av_print_version(void);
  * TDX quote against. */
 int cvm_av_tdx_policy(const struct cvm_policy *p, struct cvm_policy_tdx *out, cvm_err *err);
 
-/* What a subcommand plugs into cvm_av_run(). @args is the subcommand's own
- * argument struct; @common points into it. */
-struct cvm_av_driver {
-	const char *name; /* for messages: "attest-verify NAME: ..." */
-	void (*help)(void);
-	/* Parse argv into @args; -1 with @err is a usage error (exit 2). */
-	int (*parse)(int argc, char **argv, void *args, cvm_err *err);
-	/* After cvm_av_common_finish(): read the inputs and verify into @v;
-	 * -1 with @err is printed once and its exit code returned. */
-	int (*verify)(void *args, struct cvm_verdict *v, cvm_err *err);
-};
-
-/* The whole life of a subcommand: parse, --help/--version, finish the
- * common options, verify, report, free. Returns the process exit code. */
-int cvm_av_run(const struct cvm_av_driver *d, struct cvm_av_common *common, void *args, int argc, char **argv);
+/* The whole life of subcommand @cmd: parse, --help/--version, finish the
+ * common options, verify, report, free. argv[0] is the subcommand name.
+ * Returns the process exit code. */
+int cvm_av_run(const struct cvm_av_command *cmd, int argc, char **argv);
 
 /* Step a getopt_long() loop over @opts (optind/opterr set by the caller),
  * handling the common options on the way. Returns the next option that is

@@ -3,6 +3,7 @@
  * replay, launch records against the policy, and an SNP report or TDX quote
  * inside it. */
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -175,16 +176,12 @@ static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 	return 0;
 }
 
-static int run(int argc, char **argv)
-{
-	static const struct cvm_av_driver driver = {"bundle", help, parse_args, verify};
-	struct bundle_args a = {0};
-
-	return cvm_av_run(&driver, &a.common, &a, argc, argv);
-}
-
 const struct cvm_av_command cvm_av_cmd_bundle = {
     .name = "bundle",
     .summary = "cvm-evidence/1 bundle (TPM quote, event log, launch records, SNP/TDX)",
-    .run = run,
+    .help = help,
+    .parse = parse_args,
+    .verify = verify,
+    .args_size = sizeof(struct bundle_args),
+    .common_offset = offsetof(struct bundle_args, common),
 };

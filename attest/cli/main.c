@@ -1,13 +1,13 @@
 /* attest-verify: offline verification of confidential-computing evidence.
- * main() only dispatches; each subcommand lives in its own file and prints
- * its own verdict and errors. */
+ * main() only dispatches; each subcommand lives in its own file and
+ * cvm_av_run() (av_cli.c) drives it, printing its verdict and errors. */
 #include <stdio.h>
 #include <string.h>
 
 #include "av_cli.h"
 
 /* The subcommand table. To add one, define
- *     const struct cvm_av_command cvm_av_cmd_<name> = { "<name>", "summary", run };
+ *     const struct cvm_av_command cvm_av_cmd_<name> = { .name = "<name>", ... };
  * in attest/cli/<name>.c, declare it in av_cli.h next to cvm_av_cmd_snp, and
  * list it here:
  *     &cvm_av_cmd_tdx     (attest/cli/tdx.c, TDX quotes)
@@ -48,7 +48,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; commands[i]; i++)
 		if (strcmp(argv[1], commands[i]->name) == 0)
-			return commands[i]->run(argc - 1, argv + 1);
+			return cvm_av_run(commands[i], argc - 1, argv + 1);
 	fprintf(stderr, "attest-verify: unknown command '%s'\nTry 'attest-verify --help'.\n", argv[1]);
 	return 2;
 }

@@ -1,4 +1,5 @@
 /* attest-verify snp REPORT [--certs FILE...] [--crl FILE] [common options] */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,16 +137,12 @@ out:
 	return rc;
 }
 
-static int run(int argc, char **argv)
-{
-	static const struct cvm_av_driver driver = {"snp", help, parse_args, verify};
-	struct snp_args a = {0};
-
-	return cvm_av_run(&driver, &a.common, &a, argc, argv);
-}
-
 const struct cvm_av_command cvm_av_cmd_snp = {
     .name = "snp",
     .summary = "AMD SEV-SNP attestation report (+ VCEK/VLEK chain, CRL)",
-    .run = run,
+    .help = help,
+    .parse = parse_args,
+    .verify = verify,
+    .args_size = sizeof(struct snp_args),
+    .common_offset = offsetof(struct snp_args, common),
 };

@@ -1,4 +1,5 @@
 /* attest-verify tdx QUOTE [--collateral DIR] [--crl FILE] [common options] */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -109,16 +110,12 @@ static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 	return 0;
 }
 
-static int run(int argc, char **argv)
-{
-	static const struct cvm_av_driver driver = { "tdx", help, parse_args, verify };
-	struct tdx_args a = { 0 };
-
-	return cvm_av_run(&driver, &a.common, &a, argc, argv);
-}
-
 const struct cvm_av_command cvm_av_cmd_tdx = {
 	.name = "tdx",
 	.summary = "Intel TDX quote v4/v5 (+ PCK chain, PCS collateral, CRLs)",
-	.run = run,
+	.help = help,
+	.parse = parse_args,
+	.verify = verify,
+	.args_size = sizeof(struct tdx_args),
+	.common_offset = offsetof(struct tdx_args, common),
 };

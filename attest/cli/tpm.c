@@ -1,6 +1,7 @@
 /* attest-verify tpm --quote FILE --sig FILE --pcrs FILE --ak FILE [options]:
  * the inputs tpm2_checkquote takes (TPMS_ATTEST, TPMT_SIGNATURE, a
  * tpm2-tools PCR file, the AK public key), checked claim by claim. */
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -170,16 +171,12 @@ static int verify(void *args, struct cvm_verdict *v, cvm_err *err)
 	return cvm_tpm_quote_verify(&in, v, NULL, NULL, err);
 }
 
-static int run(int argc, char **argv)
-{
-	static const struct cvm_av_driver driver = {"tpm", help, parse_args, verify};
-	struct tpm_args a = {0};
-
-	return cvm_av_run(&driver, &a.common, &a, argc, argv);
-}
-
 const struct cvm_av_command cvm_av_cmd_tpm = {
     .name = "tpm",
     .summary = "TPM 2.0 quote (TPMS_ATTEST + TPMT_SIGNATURE + PCR file + AK)",
-    .run = run,
+    .help = help,
+    .parse = parse_args,
+    .verify = verify,
+    .args_size = sizeof(struct tpm_args),
+    .common_offset = offsetof(struct tpm_args, common),
 };
