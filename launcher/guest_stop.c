@@ -3,7 +3,7 @@
 #include <time.h>
 
 #include "cvm_err.h"
-#include "qmp.h"
+#include "cvm_qmp.h"
 
 bool cvm_guest_wait_gone(const struct cvm_guest_ops *ops, int ms)
 {
@@ -30,7 +30,7 @@ static bool qmp_command(const char *sock, const char *cmd, FILE *log)
 	}
 	rc = cvm_qmp_exec(&q, cmd, NULL, NULL, &err);
 	cvm_qmp_close(&q);
-	if (rc < 0 && log)
+	if (rc != 0 && log)
 		fprintf(log, "stop: %s\n", err.msg);
 	return rc == 0;
 }

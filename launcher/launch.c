@@ -25,7 +25,7 @@
 #include "launch_prepare.h"
 #include "procinfo.h"
 #include "qemu_argv.h"
-#include "qmp.h"
+#include "cvm_qmp.h"
 #include "record.h"
 #include "release.h"
 #include "sandbox_verify.h"

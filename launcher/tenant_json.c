@@ -7,7 +7,7 @@
 
 #include "cvm_cleanup.h"
 #include "qemu_argv.h"
-#include "qmp.h"
+#include "cvm_qmp.h"
 
 static void add_live(json_object *o, const struct cvm_tenant_state *st)
 {

@@ -18,124 +18,9 @@
 #include <json-c/json.h>
 
 #include "cvm_cleanup.h"
+#include "cvm_qmp.h"
 
 #define QMP_TIMEOUT_MS 20000
-#define QMP_MAX_BYTES (8u << 20) /* qom-list-types is ~100 KiB; far more is not QEMU */
-
-struct qmp {
-	int to, from; /* our end of the socket that is its stdin and stdout (same fd) */
-	pid_t pid;
-	json_tokener *tok;
-	char buf[16384];
-	size_t off, len, total;
-	struct timespec deadline;
-};
-
-static long ms_left(const struct timespec *deadline)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (deadline->tv_sec - now.tv_sec) * 1000 + (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
-static int fill(struct qmp *q, cvm_err *err)
-{
-	for (;;) {
-		long left = ms_left(&q->deadline);
-		if (left <= 0)
-			return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "no QMP answer within %d s", QMP_TIMEOUT_MS / 1000);
-		struct pollfd p = { .fd = q->from, .events = POLLIN };
-		int r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0)
-			return cvm_err_sys(err, CVM_EXIT_FAILURE, "poll");
-		if (r == 0)
-			continue;
-		ssize_t n = read(q->from, q->buf, sizeof(q->buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return cvm_err_sys(err, CVM_EXIT_FAILURE, "reading QMP");
-		if (n == 0)
-			return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "the emulator closed QMP (exited?)");
-		q->total += (size_t)n;
-		if (q->total > QMP_MAX_BYTES)
-			return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "the emulator sent more than %u bytes on QMP",
-					   QMP_MAX_BYTES);
-		q->off = 0;
-		q->len = (size_t)n;
-		return 0;
-	}
-}
-
-/* The next JSON object from the emulator (owned by the caller). */
-static int qmp_next(struct qmp *q, struct json_object **out, cvm_err *err)
-{
-	for (;;) {
-		if (q->off == q->len && fill(q, err) < 0)
-			return -1;
-		struct json_object *o = json_tokener_parse_ex(q->tok, q->buf + q->off, (int)(q->len - q->off));
-		enum json_tokener_error e = json_tokener_get_error(q->tok);
-		if (e == json_tokener_continue) {
-			q->off = q->len;
-			continue;
-		}
-		if (e != json_tokener_success)
-			return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "bad JSON on QMP: %s", json_tokener_error_desc(e));
-		q->off += json_tokener_get_parse_end(q->tok);
-		json_tokener_reset(q->tok);
-		if (!json_object_is_type(o, json_type_object)) {
-			json_object_put(o);
-			return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "QMP sent a non-object");
-		}
-		*out = o;
-		return 0;
-	}
-}
-
-static int send_all(int fd, const char *s, cvm_err *err)
-{
-	size_t len = strlen(s);
-	while (len) {
-		ssize_t n = send(fd, s, len, MSG_NOSIGNAL); /* a dead QEMU must not SIGPIPE us */
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return cvm_err_sys(err, CVM_EXIT_FAILURE, "writing QMP");
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* Run one command; *ret gets the "return" value (owned by *msg, which the
- * caller puts). A QMP error is returned as 1 with its desc in @desc. */
-static int qmp_cmd(struct qmp *q, const char *cmd, struct json_object **msg, struct json_object **ret, char *desc,
-		   size_t desc_len, cvm_err *err)
-{
-	if (send_all(q->to, cmd, err) < 0)
-		return -1;
-	for (;;) {
-		struct json_object *o = NULL;
-		if (qmp_next(q, &o, err) < 0)
-			return -1;
-		struct json_object *v = NULL;
-		if (json_object_object_get_ex(o, "return", &v)) {
-			*msg = o;
-			*ret = v;
-			return 0;
-		}
-		if (json_object_object_get_ex(o, "error", &v)) {
-			struct json_object *d = NULL;
-			snprintf(desc, desc_len, "%s",
-				 json_object_object_get_ex(v, "desc", &d) ? json_object_get_string(d) : "error");
-			json_object_put(o);
-			return 1;
-		}
-		json_object_put(o); /* an event: not ours */
-	}
-}
 
 static unsigned get_uint(struct json_object *o, const char *key)
 {
@@ -146,14 +31,12 @@ static unsigned get_uint(struct json_object *o, const char *key)
 	return i < 0 || i > 100000 ? 0 : (unsigned)i;
 }
 
-static int ask_version(struct qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
+static int ask_version(struct cvm_qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
 {
-	cvm_autojson struct json_object *msg = NULL;
-	struct json_object *r = NULL, *qv = NULL, *pkg = NULL;
-	char desc[256];
-	int rc = qmp_cmd(q, "{\"execute\":\"query-version\"}\n", &msg, &r, desc, sizeof(desc), err);
-	if (rc != 0)
-		return rc < 0 ? -1 : cvm_err_set(err, CVM_EXIT_FAILURE, 0, "query-version: %s", desc);
+	cvm_autojson struct json_object *r = NULL;
+	struct json_object *qv = NULL, *pkg = NULL;
+	if (cvm_qmp_exec(q, "query-version", NULL, &r, err) != 0)
+		return -1;
 	if (!json_object_object_get_ex(r, "qemu", &qv) || !json_object_is_type(qv, json_type_object))
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "query-version: no \"qemu\" object");
 	c->major = get_uint(qv, "major");
@@ -166,15 +49,13 @@ static int ask_version(struct qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
 	return 0;
 }
 
-static int ask_types(struct qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
+static int ask_types(struct cvm_qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
 {
-	cvm_autojson struct json_object *msg = NULL;
-	struct json_object *r = NULL;
-	char desc[256];
-	int rc = qmp_cmd(q, "{\"execute\":\"qom-list-types\",\"arguments\":{\"abstract\":false}}\n", &msg, &r, desc,
-			 sizeof(desc), err);
-	if (rc != 0)
-		return rc < 0 ? -1 : cvm_err_set(err, CVM_EXIT_FAILURE, 0, "qom-list-types: %s", desc);
+	cvm_autojson struct json_object *r = NULL;
+	cvm_autojson struct json_object *args = json_object_new_object();
+	json_object_object_add(args, "abstract", json_object_new_boolean(false));
+	if (cvm_qmp_exec(q, "qom-list-types", args, &r, err) != 0)
+		return -1;
 	if (!json_object_is_type(r, json_type_array))
 		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "qom-list-types: not an array");
 	for (size_t i = 0; i < json_object_array_length(r); i++) {
@@ -189,14 +70,14 @@ static int ask_types(struct qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
 	return 0;
 }
 
-static int ask_sev(struct qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
+static int ask_sev(struct cvm_qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
 {
-	cvm_autojson struct json_object *msg = NULL;
-	struct json_object *r = NULL;
-	int rc = qmp_cmd(q, "{\"execute\":\"query-sev-capabilities\"}\n", &msg, &r, c->sev_caps_reason,
-			 sizeof(c->sev_caps_reason), err);
+	cvm_autojson struct json_object *r = NULL;
+	int rc = cvm_qmp_exec(q, "query-sev-capabilities", NULL, &r, err);
 	if (rc < 0)
 		return -1;
+	if (rc == 1) /* QEMU's answer is the reason (e.g. no SEV on this host) */
+		snprintf(c->sev_caps_reason, sizeof(c->sev_caps_reason), "%s", q->error_desc);
 	if (rc == 0) {
 		c->sev_caps = true;
 		c->sev_cbitpos = get_uint(r, "cbitpos");
@@ -205,25 +86,15 @@ static int ask_sev(struct qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
 	return 0;
 }
 
-static int converse(struct qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
+static int converse(struct cvm_qmp *q, struct cvm_qemu_caps *c, cvm_err *err)
 {
-	cvm_autojson struct json_object *greeting = NULL, *msg = NULL;
-	struct json_object *r = NULL, *v = NULL;
-	char desc[256];
-	if (qmp_next(q, &greeting, err) < 0)
-		return -1;
-	if (!json_object_object_get_ex(greeting, "QMP", &v))
-		return cvm_err_set(err, CVM_EXIT_FAILURE, 0, "no QMP greeting");
-	int rc = qmp_cmd(q, "{\"execute\":\"qmp_capabilities\"}\n", &msg, &r, desc, sizeof(desc), err);
-	if (rc != 0)
-		return rc < 0 ? -1 : cvm_err_set(err, CVM_EXIT_FAILURE, 0, "qmp_capabilities: %s", desc);
 	if (ask_version(q, c, err) < 0 || ask_types(q, c, err) < 0)
 		return -1;
 	if (!c->sev_guest)
 		snprintf(c->sev_caps_reason, sizeof(c->sev_caps_reason), "no sev-guest object");
 	else if (ask_sev(q, c, err) < 0)
 		return -1;
-	return send_all(q->to, "{\"execute\":\"quit\"}\n", err);
+	return cvm_qmp_send(q, "quit", err);
 }
 
 static pid_t spawn(const char *path, int *fd, cvm_err *err)
@@ -254,14 +125,12 @@ static pid_t spawn(const char *path, int *fd, cvm_err *err)
 }
 
 /* Wait for the emulator to quit; kill it if it lingers. */
-static void reap(pid_t pid, const struct timespec *deadline)
+static void reap(pid_t pid)
 {
 	for (int i = 0; i < 200; i++) {
 		pid_t r = waitpid(pid, NULL, WNOHANG);
 		if (r == pid || (r < 0 && errno != EINTR))
 			return;
-		if (ms_left(deadline) <= 0 || i == 199)
-			break;
 		usleep(10000);
 	}
 	kill(pid, SIGKILL);
@@ -271,22 +140,18 @@ static void reap(pid_t pid, const struct timespec *deadline)
 
 int cvm_qemu_probe_qmp(const char *path, struct cvm_qemu_caps *out, cvm_err *err)
 {
-	struct qmp q = { .to = -1, .from = -1 };
-	clock_gettime(CLOCK_MONOTONIC, &q.deadline);
-	q.deadline.tv_sec += QMP_TIMEOUT_MS / 1000;
-	q.tok = json_tokener_new();
-	if (!q.tok)
-		return cvm_err_set(err, CVM_EXIT_FAILURE, ENOMEM, "out of memory");
-	int rc = -1;
-	q.pid = spawn(path, &q.to, err);
-	if (q.pid > 0) {
-		q.from = q.to;
+	struct cvm_qmp q;
+	int fd = -1, rc = -1;
+	pid_t pid = spawn(path, &fd, err);
+
+	if (pid <= 0)
+		return -1;
+	if (cvm_qmp_attach(&q, fd, QMP_TIMEOUT_MS, err) == 0) {
 		rc = converse(&q, out, err);
-		close(q.to);
-		reap(q.pid, &q.deadline);
-		if (rc < 0)
-			cvm_err_prefix(err, "QMP probe of %s: ", path);
+		cvm_qmp_close(&q);
 	}
-	json_tokener_free(q.tok);
+	reap(pid);
+	if (rc < 0)
+		cvm_err_prefix(err, "QMP probe of %s: ", path);
 	return rc;
 }
