@@ -11,6 +11,7 @@
 
 #include "cvm_fileio.h"
 #include "kvm_probe.h"
+#include "kvm_probe_cache.h"
 #include "launch_prepare.h"
 #include "sandbox.h"
 #include "sev_probe.h"
@@ -38,11 +39,13 @@ static json_object *probe_kvm(const struct cvm_hostcfg *cfg, int timeout_ms)
 	struct cvm_kvm_probe k;
 	json_object *o;
 
-	char emu[4096];
+	char emu[4096], sha[65];
 	cvm_err e = { 0 };
-	bool have_emu = cvm_resolve_emulator(cfg->emulator, emu, sizeof(emu), &e) == 0;
+	bool have_emu = cvm_resolve_emulator(cfg->emulator, emu, sizeof(emu), &e) == 0 &&
+			cvm_sha256_file_hex(emu, sha, &e) == 0;
 
-	cvm_kvm_probe(cfg->host_root, have_emu ? emu : NULL, timeout_ms, &k);
+	/* probe always tests afresh, and refreshes what `run` reuses this boot */
+	cvm_kvm_probe_cached(cfg, have_emu ? emu : NULL, have_emu ? sha : NULL, timeout_ms, true, &k);
 	o = section(k.usable, "%s%s", k.detail, have_emu ? "" : " (no emulator: firmware stage not tested)");
 	json_object_object_add(o, "device", json_object_new_boolean(k.device));
 	json_object_object_add(o, "create_vm", json_object_new_boolean(k.create_vm));

@@ -513,6 +513,8 @@ static int launch_detached(struct launch *l, cvm_err *err)
 	close(pipefd[0]);
 	msg[n > 0 ? n : 0] = '\0';
 	if (strcmp(msg, "ok\n") == 0) {
+		if (l->p->accel_note[0])
+			fprintf(l->o->out, "cvm-launch: notice: %s\n", l->p->accel_note);
 		fprintf(l->o->out, "cvm-launch: tenant %s running (detached supervisor pid %d)\n", l->p->spec.name,
 			(int)pid);
 		return CVM_EXIT_OK;

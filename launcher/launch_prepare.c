@@ -10,6 +10,7 @@
 
 #include "cvm_cleanup.h"
 #include "cvm_fileio.h"
+#include "kvm_probe_cache.h"
 #include "tap.h"
 
 int cvm_resolve_emulator(const char *name, char *out, size_t len, cvm_err *err)
@@ -80,7 +81,7 @@ static int resolve_accel(struct cvm_prepared *p, const struct cvm_hostcfg *cfg, 
 		snprintf(p->kvm.detail, sizeof(p->kvm.detail), "not probed (spec asks for tcg)");
 		return 0;
 	}
-	cvm_kvm_probe(cfg->host_root, p->emulator, timeout_ms, &p->kvm);
+	cvm_kvm_probe_cached(cfg, p->emulator, p->emulator_sha256, timeout_ms, false, &p->kvm);
 	if (p->kvm.usable) {
 		p->accel = CVM_ACCEL_KVM;
 		return 0;
