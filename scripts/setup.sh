@@ -17,6 +17,7 @@ pkgs=(
   python3  # JSON checks in tests/integration/test_attest_snp_cli.sh
   jq xxd   # JSON and raw-byte handling in tests/integration/test_attest_tdx_cli.sh
   ovmf     # real OVMF images for the measurement tests
+  bc xz-utils  # benchmark arithmetic (tests/bench); compressed kernel modules for the guest image
 )
 missing=()
 for p in "${pkgs[@]}"; do
