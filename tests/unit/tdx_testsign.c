@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cvm_fileio.h"
+
 #include <openssl/core_names.h>
 #include <openssl/ec.h>
 #include <openssl/pem.h>
@@ -634,4 +636,21 @@ int tdx_ts_write_crl(const struct tdx_ts_pki *k, bool pck_ca, bool revoke, time_
 	ASN1_TIME_free(t2);
 	X509_CRL_free(crl);
 	return rc;
+}
+
+/* A file of the shared public vectors (${CVM_VECTORS_DIR}/@rel), malloc'd and
+ * NUL-terminated, or NULL when the vectors are absent (callers skip). */
+static __attribute__((unused)) uint8_t *tts_read_vector(const char *rel, size_t *len)
+{
+	const char *dir = getenv("CVM_VECTORS_DIR");
+	char path[4096];
+	uint8_t *buf = NULL;
+	cvm_err err = { 0 };
+
+	if (!dir)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/%s", dir, rel);
+	if (cvm_read_file(path, 1 << 20, &buf, len, &err) < 0)
+		return NULL;
+	return buf;
 }

@@ -52,27 +52,12 @@ static void signed_bytes_exact(void **state)
 	assert_int_equal(locate("[]", &body, &n), -1);
 }
 
-static char *read_vector(const char *rel, size_t *len)
-{
-	const char *dir = getenv("CVM_VECTORS_DIR");
-	char path[4096];
-	uint8_t *buf = NULL;
-	cvm_err err = { 0 };
-
-	if (!dir)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (cvm_read_file(path, 1 << 20, &buf, len, &err) < 0)
-		return NULL;
-	return (char *)buf;
-}
-
 static void real_collateral_parses(void **state)
 {
 	(void)state;
 	size_t len1, len2, n;
-	char *ti_text = read_vector("tdx/v4-collateral/tcbInfo.json", &len1);
-	char *qi_text = read_vector("tdx/v4-collateral/enclaveIdentity.json", &len2);
+	char *ti_text = (char *)tts_read_vector("tdx/v4-collateral/tcbInfo.json", &len1);
+	char *qi_text = (char *)tts_read_vector("tdx/v4-collateral/enclaveIdentity.json", &len2);
 	struct cvm_tdx_tcb_info *ti = calloc(1, sizeof(*ti));
 	struct cvm_tdx_qe_identity *qi = calloc(1, sizeof(*qi));
 	const char *body;

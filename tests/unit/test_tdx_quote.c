@@ -15,26 +15,11 @@
 #include "tdx_quote.h"
 #include "tdx_testsign.c"
 
-static uint8_t *read_vector(const char *rel, size_t *len)
-{
-	const char *dir = getenv("CVM_VECTORS_DIR");
-	char path[4096];
-	uint8_t *buf = NULL;
-	cvm_err err = { 0 };
-
-	if (!dir)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (cvm_read_file(path, 1 << 20, &buf, len, &err) < 0)
-		return NULL;
-	return buf;
-}
-
 static void real_v4(void **state)
 {
 	(void)state;
 	size_t len;
-	uint8_t *buf = read_vector("tdx/v4-collateral/quote.dat", &len);
+	uint8_t *buf = tts_read_vector("tdx/v4-collateral/quote.dat", &len);
 	struct cvm_tdx_quote q;
 	cvm_err err = { 0 };
 	static const uint8_t svn[16] = { 5, 3, 2 };
@@ -65,7 +50,7 @@ static void real_v5(void **state)
 {
 	(void)state;
 	size_t len;
-	uint8_t *buf = read_vector("tdx/v5/quote.dat", &len);
+	uint8_t *buf = tts_read_vector("tdx/v5/quote.dat", &len);
 	struct cvm_tdx_quote q;
 	cvm_err err = { 0 };
 

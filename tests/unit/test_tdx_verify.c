@@ -96,21 +96,6 @@ static void run(const uint8_t *q, size_t len, const struct cvm_tdx_verify_opts *
 
 /* ---- real vectors ---------------------------------------------------------- */
 
-static uint8_t *read_vector(const char *rel, size_t *len)
-{
-	const char *dir = getenv("CVM_VECTORS_DIR");
-	char path[4096];
-	uint8_t *buf = NULL;
-	cvm_err err = { 0 };
-
-	if (!dir)
-		return NULL;
-	snprintf(path, sizeof(path), "%s/%s", dir, rel);
-	if (cvm_read_file(path, 1 << 20, &buf, len, &err) < 0)
-		return NULL;
-	return buf;
-}
-
 static void real_quotes_verify(void **state)
 {
 	(void)state;
@@ -118,7 +103,7 @@ static void real_quotes_verify(void **state)
 
 	for (int i = 0; i < 2; i++) {
 		size_t len;
-		uint8_t *q = read_vector(files[i], &len);
+		uint8_t *q = tts_read_vector(files[i], &len);
 		struct cvm_tdx_verify_opts o = { .has_at_time = true, .at_time = AT_2026 };
 		struct cvm_policy_tdx pol;
 		struct cvm_verdict v;
@@ -158,7 +143,7 @@ static void real_collateral(void **state)
 {
 	(void)state;
 	size_t len;
-	uint8_t *q = read_vector("tdx/v4-collateral/quote.dat", &len);
+	uint8_t *q = tts_read_vector("tdx/v4-collateral/quote.dat", &len);
 	const char *vd = getenv("CVM_VECTORS_DIR");
 	char dir[4096];
 	struct cvm_tdx_verify_opts o = { .has_at_time = true };
@@ -207,7 +192,7 @@ static void real_collateral(void **state)
 	/* the v5 quote is from another platform (FMSPC 90C06F000000): the
 	 * same collateral must not give it a TCB status */
 	size_t len5;
-	uint8_t *q5 = read_vector("tdx/v5/quote.dat", &len5);
+	uint8_t *q5 = tts_read_vector("tdx/v5/quote.dat", &len5);
 	assert_non_null(q5);
 	run(q5, len5, &o, &pol, &v);
 	expect(&v, "tdx.tcb_info_match", CVM_CHECK_FAIL);
